@@ -1,0 +1,133 @@
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../../test/cluster/harness/state.ts';
+import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
+import { devClusterDown, devClusterStatus, devClusterUp } from './dev-cluster.ts';
+import { runOperator, UsageError } from './operator.ts';
+
+const usage = `storeplane: provision e-commerce stores on Kubernetes
+
+Usage:
+  storeplane start [--dev-cluster]          run the platform against the current kube context,
+                                            or the local simulated cluster when none answers
+  storeplane dev cluster up [--dir D] [--nodes N]
+  storeplane dev cluster status [--dir D]
+  storeplane dev cluster down [--dir D]     stop it and delete its data
+  storeplane operator [flags]               run only the operator (installs the Store CRD first)
+      --kubeconfig F  --namespace NS (storeplane-system)  --concurrency N (4)
+      --deadline-seconds N (600)  --retry-budget N (5)  --resync-seconds N (300)
+      --metrics-port P  --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
+      --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}})
+      --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace)
+      --skip-crd-install  --identity ID
+  storeplane help
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string' },
+      nodes: { type: 'string' },
+      'dev-cluster': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      concurrency: { type: 'string' },
+      'deadline-seconds': { type: 'string' },
+      'retry-budget': { type: 'string' },
+      'resync-seconds': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      chart: { type: 'string', multiple: true },
+      'base-domain': { type: 'string' },
+      tls: { type: 'boolean' },
+      helm: { type: 'string' },
+      identity: { type: 'string' },
+      plans: { type: 'string' },
+      'store-role-binding': { type: 'string' },
+      'skip-crd-install': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const dataDir = values.dir ?? defaultDataDir();
+  const command = positionals.join(' ');
+  if (values.help || command === 'help' || command === '') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  switch (command) {
+    case 'start':
+      return start(dataDir, values['dev-cluster'], values);
+    case 'operator':
+      return runOperator(values);
+    case 'dev cluster up': {
+      const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
+      if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 500)) {
+        process.stderr.write('--nodes takes a whole number from 1 to 500\n');
+        return 2;
+      }
+      await devClusterUp(dataDir, nodes);
+      return 0;
+    }
+    case 'dev cluster down':
+      await devClusterDown(dataDir);
+      return 0;
+    case 'dev cluster status':
+      return (await devClusterStatus(dataDir)) ? 0 : 1;
+    default:
+      process.stderr.write(`unknown command: ${command}\n\n${usage}`);
+      return 2;
+  }
+}
+
+async function start(
+  dataDir: string,
+  forceDev: boolean,
+  flags: Parameters<typeof runOperator>[0],
+): Promise<number> {
+  const choice = chooseCluster(await probeCurrentContext(), forceDev);
+  switch (choice.use) {
+    case 'none':
+      process.stderr.write(`${choice.error}\n`);
+      return 1;
+    case 'context':
+      process.stderr.write(
+        `Using kube context "${choice.context}" (${choice.server}, Kubernetes ${choice.version}).\n`,
+      );
+      printOperatorHint();
+      return runOperator(flags);
+    case 'dev-cluster':
+      if (choice.note) process.stderr.write(`${choice.note}; using the local simulated cluster instead.\n`);
+      else process.stderr.write('No kube context is configured; using the local simulated cluster.\n');
+      {
+        const cluster = await devClusterUp(dataDir);
+        printOperatorHint();
+        return runOperator(flags, cluster.kubeconfig);
+      }
+  }
+}
+
+function printOperatorHint(): void {
+  process.stderr.write(
+    [
+      'Starting the operator (Ctrl-C stops it; the cluster keeps running). Try, in another shell:',
+      '  kubectl apply -f examples/woocommerce.yaml -f examples/medusa.yaml',
+      '  kubectl get stores -w',
+      '',
+    ].join('\n'),
+  );
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`storeplane: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`storeplane: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultOperatorConfig } from '../operator/config.ts';
+import { type OperatorFlags, UsageError, operatorConfigFromFlags } from './operator.ts';
+
+const standIn = fileURLToPath(new URL('../../test/fixtures/store-chart', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../test/fixtures', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'storeplane-cli-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('operatorConfigFromFlags', () => {
+  it('uses the defaults when no flag is given', () => {
+    expect(operatorConfigFromFlags({})).toEqual({ ...defaultOperatorConfig, charts: {} });
+  });
+
+  it('takes every flag', () => {
+    const config = operatorConfigFromFlags({
+      namespace: 'ops',
+      concurrency: '8',
+      'deadline-seconds': '120',
+      'retry-budget': '3',
+      'resync-seconds': '60',
+      'base-domain': 'shops.example.com',
+      tls: true,
+      chart: [`medusa=${standIn}`],
+    });
+    expect(config).toMatchObject({
+      namespace: 'ops',
+      concurrency: 8,
+      provisioningDeadlineMs: 120_000,
+      retryBudget: 3,
+      resyncMs: 60_000,
+      expose: { baseDomain: 'shops.example.com', tls: true },
+      charts: { medusa: standIn },
+    });
+    expect(config.charts.woocommerce).toBeUndefined();
+  });
+
+  it('resolves a relative --chart path', () => {
+    const relative = join('test', 'fixtures', 'store-chart');
+    const config = operatorConfigFromFlags({ chart: [`woocommerce=${relative}`] });
+    expect(config.charts).toEqual({ woocommerce: join(process.cwd(), relative) });
+  });
+
+  it('merges --plans overrides over the default plans', () => {
+    const file = join(scratch, 'plans.yaml');
+    writeFileSync(file, 'small:\n  quota:\n    pods: 20\n');
+    const config = operatorConfigFromFlags({ plans: file });
+    expect(config.plans.small.quota.pods).toBe('20');
+    expect(config.plans.small.quota['requests.cpu']).toBe(
+      defaultOperatorConfig.plans.small.quota['requests.cpu'],
+    );
+    expect(config.plans.medium).toEqual(defaultOperatorConfig.plans.medium);
+  });
+
+  const bad: { name: string; flags: OperatorFlags; message: string | RegExp }[] = [
+    {
+      name: '--concurrency 0',
+      flags: { concurrency: '0' },
+      message: '--concurrency takes a whole number of at least 1 (got "0")',
+    },
+    {
+      name: '--concurrency x',
+      flags: { concurrency: 'x' },
+      message: '--concurrency takes a whole number of at least 1 (got "x")',
+    },
+    {
+      name: '--concurrency 1.5',
+      flags: { concurrency: '1.5' },
+      message: '--concurrency takes a whole number of at least 1 (got "1.5")',
+    },
+    {
+      name: '--concurrency -2',
+      flags: { concurrency: '-2' },
+      message: '--concurrency takes a whole number of at least 1 (got "-2")',
+    },
+    {
+      name: '--deadline-seconds abc',
+      flags: { 'deadline-seconds': 'abc' },
+      message: '--deadline-seconds takes a whole number of at least 1 (got "abc")',
+    },
+    {
+      name: '--retry-budget 0',
+      flags: { 'retry-budget': '0' },
+      message: '--retry-budget takes a whole number of at least 1 (got "0")',
+    },
+    {
+      name: '--resync-seconds empty',
+      flags: { 'resync-seconds': '' },
+      message: '--resync-seconds takes a whole number of at least 1 (got "")',
+    },
+    {
+      name: '--chart with an unknown engine',
+      flags: { chart: [`magento=${standIn}`] },
+      message: `--chart takes <engine>=<path> with engine one of woocommerce, medusa (got "magento=${standIn}")`,
+    },
+    {
+      name: '--chart without a path',
+      flags: { chart: ['medusa'] },
+      message: '--chart takes <engine>=<path> with engine one of woocommerce, medusa (got "medusa")',
+    },
+    {
+      name: '--chart with an empty path',
+      flags: { chart: ['medusa='] },
+      message: /--chart takes <engine>=<path>/,
+    },
+    {
+      name: '--chart pointing at a directory without Chart.yaml',
+      flags: { chart: [`medusa=${fixtures}`] },
+      message: `--chart medusa: no Chart.yaml in ${fixtures}`,
+    },
+    {
+      name: '--chart pointing at nothing',
+      flags: { chart: ['woocommerce=/nonexistent/storeplane/chart'] },
+      message: '--chart woocommerce: no Chart.yaml in /nonexistent/storeplane/chart',
+    },
+    {
+      name: '--plans file that does not exist',
+      flags: { plans: '/nonexistent/storeplane/plans.yaml' },
+      message: /^--plans \/nonexistent\/storeplane\/plans\.yaml: .*ENOENT/,
+    },
+  ];
+  for (const tc of bad) {
+    it(`rejects ${tc.name} with a UsageError`, () => {
+      let caught: unknown;
+      try {
+        operatorConfigFromFlags(tc.flags);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(UsageError);
+      if (typeof tc.message === 'string') expect((caught as Error).message).toBe(tc.message);
+      else expect((caught as Error).message).toMatch(tc.message);
+    });
+  }
+
+  it('rejects an unknown plan in --plans', () => {
+    const file = join(scratch, 'bad-plans.yaml');
+    writeFileSync(file, 'huge:\n  quota:\n    pods: 20\n');
+    expect(() => operatorConfigFromFlags({ plans: file })).toThrow(UsageError);
+    expect(() => operatorConfigFromFlags({ plans: file })).toThrow(/unknown plan "huge"/);
+  });
+});

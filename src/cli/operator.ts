@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { ensureBinaries } from '../../test/cluster/harness/binaries.ts';
+import { makeClients } from '../kube/clients.ts';
+import { defaultOperatorConfig, type OperatorConfig } from '../operator/config.ts';
+import { startOperator } from '../operator/operator.ts';
+import { installStoreCrd } from '../store/install-crd.ts';
+import { mergePlanOverrides } from '../store/plan-overrides.ts';
+import { engines, type Engine } from '../store/schema.ts';
+
+export interface OperatorFlags {
+  kubeconfig?: string;
+  namespace?: string;
+  concurrency?: string;
+  'deadline-seconds'?: string;
+  'retry-budget'?: string;
+  'resync-seconds'?: string;
+  'metrics-port'?: string;
+  chart?: string[];
+  'base-domain'?: string;
+  tls?: boolean;
+  helm?: string;
+  identity?: string;
+  plans?: string;
+  'store-role-binding'?: string;
+  'skip-crd-install'?: boolean;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} takes a whole number of at least ${min} (got "${value}")`);
+  return n;
+}
+
+export class UsageError extends Error {}
+
+/** Operator configuration from command-line flags; every bad value is a clear error. */
+export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
+  const charts: Partial<Record<Engine, string>> = {};
+  for (const spec of f.chart ?? []) {
+    const at = spec.indexOf('=');
+    const engine = at > 0 ? spec.slice(0, at) : '';
+    const path = at > 0 ? spec.slice(at + 1) : '';
+    if (!engine || !path || !(engines as readonly string[]).includes(engine)) {
+      throw new UsageError(
+        `--chart takes <engine>=<path> with engine one of ${engines.join(', ')} (got "${spec}")`,
+      );
+    }
+    if (!existsSync(join(path, 'Chart.yaml')))
+      throw new UsageError(`--chart ${engine}: no Chart.yaml in ${path}`);
+    charts[engine as Engine] = resolve(path);
+  }
+  const d = defaultOperatorConfig;
+  let planLimits = d.plans;
+  if (f.plans) {
+    try {
+      planLimits = mergePlanOverrides(readFileSync(f.plans, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`--plans ${f.plans}: ${(err as Error).message}`);
+    }
+  }
+  let operatorBinding: OperatorConfig['operatorBinding'];
+  const rb = f['store-role-binding'];
+  if (rb !== undefined) {
+    const m = /^([a-z0-9.:-]+):([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(rb);
+    if (!m)
+      throw new UsageError(
+        `--store-role-binding takes <clusterRole>:<namespace>/<serviceAccount> (got "${rb}")`,
+      );
+    operatorBinding = {
+      clusterRole: m[1] as string,
+      serviceAccount: { namespace: m[2] as string, name: m[3] as string },
+    };
+  }
+  return {
+    ...d,
+    ...(operatorBinding ? { operatorBinding } : {}),
+    namespace: f.namespace ?? d.namespace,
+    concurrency: positiveInt('concurrency', f.concurrency, d.concurrency),
+    provisioningDeadlineMs:
+      positiveInt('deadline-seconds', f['deadline-seconds'], d.provisioningDeadlineMs / 1000) * 1000,
+    retryBudget: positiveInt('retry-budget', f['retry-budget'], d.retryBudget),
+    resyncMs: positiveInt('resync-seconds', f['resync-seconds'], d.resyncMs / 1000) * 1000,
+    charts,
+    plans: planLimits,
+    expose: { ...d.expose, baseDomain: f['base-domain'] ?? d.expose.baseDomain, tls: f.tls ?? d.expose.tls },
+  };
+}
+
+function onPath(binary: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, binary))) return join(dir, binary);
+  }
+  return undefined;
+}
+
+/** helm from --helm, STOREPLANE_HELM, PATH, or the simulated cluster's build (v4). */
+export async function findHelm(explicit?: string): Promise<string> {
+  const chosen = explicit ?? process.env.STOREPLANE_HELM ?? onPath('helm');
+  return chosen ?? (await ensureBinaries()).helm;
+}
+
+/** Installs the CRD and runs the operator in the foreground until SIGTERM/SIGINT. */
+export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Promise<number> {
+  const config = operatorConfigFromFlags(f);
+  const kc = new KubeConfig();
+  if (kubeconfigPath ?? f.kubeconfig) kc.loadFromFile((kubeconfigPath ?? f.kubeconfig) as string);
+  else kc.loadFromDefault();
+  const log = pino(
+    { name: 'storeplane-operator', level: process.env.LOG_LEVEL ?? 'info' },
+    pino.destination(2),
+  );
+  const helmBinary = await findHelm(f.helm);
+  if (!f['skip-crd-install']) await installStoreCrd(makeClients(kc));
+  const kubeconfigEnv = kubeconfigPath ?? f.kubeconfig ?? process.env.KUBECONFIG;
+  const op = await startOperator({
+    kc,
+    config,
+    helmBinary,
+    log,
+    metricsPort:
+      f['metrics-port'] === undefined ? undefined : positiveInt('metrics-port', f['metrics-port'], 0, 0),
+    identity: f.identity,
+    helmEnv: kubeconfigEnv ? { KUBECONFIG: kubeconfigEnv } : {},
+  });
+  log.info(
+    { concurrency: config.concurrency, metricsPort: op.metricsPort(), helm: helmBinary },
+    'operator started',
+  );
+  const stop = () => void op.shutdown();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  const { reason } = await op.done;
+  log.info({ reason }, 'operator stopped');
+  return reason === 'shutdown' ? 0 : 1;
+}

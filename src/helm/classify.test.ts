@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { type HelmErrorKind, classifyHelmError } from './classify.ts';
+
+describe('classifyHelmError', () => {
+  const cases: { name: string; stderr: string; kind: HelmErrorKind; message: string }[] = [
+    {
+      name: 'upgrade while another operation holds the release lock',
+      stderr: 'Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n',
+      kind: 'pending',
+      message: 'UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress',
+    },
+    {
+      name: 'history or status of a release that does not exist',
+      stderr: 'Error: release: not found\n',
+      kind: 'release-not-found',
+      message: 'release: not found',
+    },
+    {
+      name: 'install that ran out of time',
+      stderr: 'Error: INSTALLATION FAILED: context deadline exceeded\n',
+      kind: 'timeout',
+      message: 'INSTALLATION FAILED: context deadline exceeded',
+    },
+    {
+      name: 'upgrade --wait that timed out waiting for the condition',
+      stderr: 'Error: UPGRADE FAILED: timed out waiting for the condition\n',
+      kind: 'timeout',
+      message: 'UPGRADE FAILED: timed out waiting for the condition',
+    },
+    {
+      name: 'PVC over the namespace storage quota (forbidden, but quota wins)',
+      stderr:
+        'Error: INSTALLATION FAILED: 1 error occurred:\n' +
+        '\t* persistentvolumeclaims "data-db-0" is forbidden: exceeded quota: store-quota, requested: requests.storage=20Gi, used: requests.storage=0, limited: requests.storage=10Gi\n',
+      kind: 'quota',
+      message: 'INSTALLATION FAILED: 1 error occurred:',
+    },
+    {
+      name: 'RBAC denial',
+      stderr:
+        'Error: UPGRADE FAILED: query: failed to query with labels: secrets is forbidden: User "system:serviceaccount:storeplane-system:storeplane" cannot list resource "secrets" in API group "" in the namespace "store-shop"\n',
+      kind: 'forbidden',
+      message:
+        'UPGRADE FAILED: query: failed to query with labels: secrets is forbidden: User "system:serviceaccount:storeplane-system:storeplane" cannot list resource "secrets" in API group "" in the namespace "store-shop"',
+    },
+    {
+      name: 'chart directory that does not exist',
+      stderr: 'Error: path "/opt/charts/medusa-store" not found\n',
+      kind: 'chart-not-found',
+      message: 'path "/opt/charts/medusa-store" not found',
+    },
+    {
+      name: 'values that fail the chart schema',
+      stderr:
+        "Error: INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s):\n" +
+        'store-standin:\n- replicas: Invalid type. Expected: integer, given: string\n',
+      kind: 'invalid-values',
+      message:
+        "INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s):",
+    },
+    {
+      name: 'a resource owned by someone else',
+      stderr:
+        'Error: INSTALLATION FAILED: rendered manifests contain a resource that already exists. Unable to continue with install: Service "web" in namespace "store-shop" exists\n',
+      kind: 'conflict',
+      message:
+        'INSTALLATION FAILED: rendered manifests contain a resource that already exists. Unable to continue with install: Service "web" in namespace "store-shop" exists',
+    },
+    {
+      name: 'server-side apply field conflict',
+      stderr:
+        'Error: UPGRADE FAILED: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas\n',
+      kind: 'conflict',
+      message:
+        'UPGRADE FAILED: Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using apps/v1: .spec.replicas',
+    },
+    {
+      name: 'API server down',
+      stderr:
+        'Error: Kubernetes cluster unreachable: Get "https://127.0.0.1:6443/version": dial tcp 127.0.0.1:6443: connect: connection refused\n',
+      kind: 'unreachable',
+      message:
+        'Kubernetes cluster unreachable: Get "https://127.0.0.1:6443/version": dial tcp 127.0.0.1:6443: connect: connection refused',
+    },
+    {
+      name: 'upgrade of a release whose only revision failed',
+      stderr: 'Error: UPGRADE FAILED: "shop" has no deployed releases\n',
+      kind: 'no-deployed-release',
+      message: 'UPGRADE FAILED: "shop" has no deployed releases',
+    },
+    {
+      name: 'something helm says that no rule knows',
+      stderr: 'Error: UPGRADE FAILED: the flux capacitor is misaligned\n',
+      kind: 'unknown',
+      message: 'UPGRADE FAILED: the flux capacitor is misaligned',
+    },
+    {
+      name: 'warnings before the error line are skipped',
+      stderr:
+        'WARNING: Kubernetes configuration file is group-readable. This is insecure. Location: /root/.kube/config\n' +
+        'walk.go:74: found symbolic link in path: /charts/x resolves to /y\n' +
+        'Error: INSTALLATION FAILED: context deadline exceeded\n',
+      kind: 'timeout',
+      message: 'INSTALLATION FAILED: context deadline exceeded',
+    },
+    {
+      name: 'no Error: line: the last meaningful line is the message',
+      stderr: 'WARNING: something harmless\nsomething went wrong\n  \n',
+      kind: 'unknown',
+      message: 'something went wrong',
+    },
+    {
+      name: 'empty stderr',
+      stderr: '',
+      kind: 'unknown',
+      message: 'helm failed without output',
+    },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const e = classifyHelmError(tc.stderr);
+      expect(e.kind).toBe(tc.kind);
+      expect(e.message).toBe(tc.message);
+      expect(e.message).not.toMatch(/^Error:/);
+    });
+  }
+
+  it('caps the message at 1000 characters', () => {
+    const e = classifyHelmError(`Error: ${'x'.repeat(5000)}`);
+    expect(e.message).toHaveLength(1000);
+  });
+});
+
+describe('helm name-in-use message', () => {
+  it('is a conflict', () => {
+    expect(
+      classifyHelmError('Error: INSTALLATION FAILED: cannot re-use a name that is still in use').kind,
+    ).toBe('conflict');
+  });
+});

@@ -1,0 +1,363 @@
+import type {
+  CoreV1Event,
+  V1ContainerStatus,
+  V1Job,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { type DiagnosisContext, diagnose } from './diagnosis.ts';
+import type { WorkloadSnapshot } from './readiness.ts';
+
+const now = new Date('2025-06-01T12:00:00Z');
+const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+const ctx: DiagnosisContext = { namespace: 'store-shop', plan: 'small', now };
+
+const empty: WorkloadSnapshot = {
+  deployments: [],
+  statefulSets: [],
+  replicaSets: [],
+  jobs: [],
+  pvcs: [],
+  pods: [],
+  events: [],
+};
+
+const quotaMessage =
+  'pods "web-5d9c-abcde" is forbidden: exceeded quota: store-quota, requested: limits.memory=2Gi, used: limits.memory=3Gi, limited: limits.memory=4Gi';
+
+const replicaSet = (conditions: { type: string; status: string; message?: string }[]): V1ReplicaSet =>
+  ({ metadata: { name: 'web-5d9c' }, status: { replicas: 0, conditions } }) as V1ReplicaSet;
+
+const event = (reason: string, message: string, involved: { kind: string; name: string }): CoreV1Event =>
+  ({
+    metadata: { name: `${involved.name}.1` },
+    reason,
+    message,
+    type: 'Warning',
+    involvedObject: involved,
+  }) as CoreV1Event;
+
+const waitingContainer = (
+  name: string,
+  reason: string,
+  message?: string,
+  restartCount = 0,
+): V1ContainerStatus =>
+  ({
+    name,
+    image: `registry.example/${name}:1.0`,
+    imageID: '',
+    ready: false,
+    restartCount,
+    state: { waiting: { reason, ...(message ? { message } : {}) } },
+  }) as V1ContainerStatus;
+
+const pod = (opts: {
+  containers?: V1ContainerStatus[];
+  init?: V1ContainerStatus[];
+  unschedulableFor?: number;
+}): V1Pod =>
+  ({
+    metadata: { name: 'web-5d9c-abcde' },
+    status: {
+      phase: 'Pending',
+      ...(opts.containers ? { containerStatuses: opts.containers } : {}),
+      ...(opts.init ? { initContainerStatuses: opts.init } : {}),
+      ...(opts.unschedulableFor !== undefined
+        ? {
+            conditions: [
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                reason: 'Unschedulable',
+                message: '0/1 nodes are available: 1 Insufficient memory.',
+                lastTransitionTime: ago(opts.unschedulableFor),
+              },
+            ],
+          }
+        : {}),
+    },
+  }) as V1Pod;
+
+const failedJob = (reason: string, message: string): V1Job =>
+  ({
+    metadata: { name: 'setup' },
+    status: { conditions: [{ type: 'Failed', status: 'True', reason, message }] },
+  }) as V1Job;
+
+const pvc = (phase: string, ageSeconds: number): V1PersistentVolumeClaim =>
+  ({
+    metadata: { name: 'data-db-0', creationTimestamp: ago(ageSeconds) },
+    status: { phase },
+  }) as V1PersistentVolumeClaim;
+
+describe('diagnose', () => {
+  const cases: {
+    name: string;
+    snapshot: Partial<WorkloadSnapshot>;
+    context?: Partial<DiagnosisContext>;
+    /** undefined: nothing is wrong yet. */
+    reason?: string;
+    message?: string | RegExp;
+    fix?: string | RegExp;
+  }[] = [
+    { name: 'nothing there: nothing wrong', snapshot: {} },
+    {
+      name: 'pods starting normally: nothing wrong',
+      snapshot: {
+        pods: [pod({ containers: [waitingContainer('web', 'ContainerCreating')] })],
+        replicaSets: [replicaSet([])],
+      },
+    },
+    {
+      name: 'quota from the ReplicaSet ReplicaFailure condition',
+      snapshot: {
+        replicaSets: [replicaSet([{ type: 'ReplicaFailure', status: 'True', message: quotaMessage }])],
+      },
+      reason: 'QuotaExceeded',
+      message: quotaMessage,
+      fix: 'plan "small"',
+    },
+    {
+      name: 'a resolved ReplicaFailure condition is not a quota problem',
+      snapshot: {
+        replicaSets: [replicaSet([{ type: 'ReplicaFailure', status: 'False', message: quotaMessage }])],
+      },
+    },
+    {
+      name: 'a ReplicaFailure that is not about quota is not a quota problem',
+      snapshot: {
+        replicaSets: [
+          replicaSet([
+            {
+              type: 'ReplicaFailure',
+              status: 'True',
+              message: 'pods "web-x" is forbidden: violates PodSecurity',
+            },
+          ]),
+        ],
+      },
+    },
+    {
+      name: 'quota from a FailedCreate event (StatefulSet or Job controller)',
+      snapshot: {
+        events: [
+          event('FailedCreate', quotaMessage.replace('web-5d9c-abcde', 'db-0'), {
+            kind: 'StatefulSet',
+            name: 'db',
+          }),
+        ],
+      },
+      context: { plan: 'medium' },
+      reason: 'QuotaExceeded',
+      message: /exceeded quota: store-quota/,
+      fix: 'plan "medium"',
+    },
+    {
+      name: 'quota wins over a crashing pod',
+      snapshot: {
+        events: [event('FailedCreate', quotaMessage, { kind: 'ReplicaSet', name: 'web-5d9c' })],
+        pods: [pod({ containers: [waitingContainer('web', 'CrashLoopBackOff', undefined, 3)] })],
+      },
+      reason: 'QuotaExceeded',
+      fix: /larger plan/,
+    },
+    {
+      name: 'ImagePullBackOff',
+      snapshot: {
+        pods: [pod({ containers: [waitingContainer('web', 'ImagePullBackOff', 'Back-off pulling image')] })],
+      },
+      reason: 'ImagePullFailed',
+      message: 'Pod web-5d9c-abcde: cannot pull image registry.example/web:1.0: Back-off pulling image',
+      fix: /image name and tag/,
+    },
+    {
+      name: 'ErrImagePull in an init container',
+      snapshot: { pods: [pod({ init: [waitingContainer('migrate', 'ErrImagePull')] })] },
+      reason: 'ImagePullFailed',
+      message: 'Pod web-5d9c-abcde: cannot pull image registry.example/migrate:1.0: ErrImagePull',
+      fix: /registry/,
+    },
+    {
+      name: 'CrashLoopBackOff',
+      snapshot: {
+        pods: [pod({ containers: [waitingContainer('web', 'CrashLoopBackOff', 'back-off 5m0s', 7)] })],
+      },
+      reason: 'CrashLoopBackOff',
+      message: 'Pod web-5d9c-abcde: container web keeps crashing (7 restarts)',
+      fix: 'kubectl logs -n store-shop web-5d9c-abcde -c web --previous',
+    },
+    {
+      name: 'CreateContainerConfigError',
+      snapshot: {
+        pods: [
+          pod({
+            containers: [
+              waitingContainer('web', 'CreateContainerConfigError', 'secret "shop-credentials" not found'),
+            ],
+          }),
+        ],
+      },
+      reason: 'ContainerConfigError',
+      message: 'Pod web-5d9c-abcde: secret "shop-credentials" not found',
+      fix: /Secret or ConfigMap/,
+    },
+    {
+      name: 'Unschedulable for less than 15 s: still in progress',
+      snapshot: { pods: [pod({ unschedulableFor: 14 })] },
+    },
+    {
+      name: 'Unschedulable for 15 s',
+      snapshot: { pods: [pod({ unschedulableFor: 15 })] },
+      reason: 'Unschedulable',
+      message: 'Pod web-5d9c-abcde cannot be scheduled: 0/1 nodes are available: 1 Insufficient memory.',
+      fix: 'No node has room for plan "small"',
+    },
+    {
+      name: 'Unschedulable threshold is configurable',
+      snapshot: { pods: [pod({ unschedulableFor: 15 })] },
+      context: { unschedulableAfterMs: 60_000 },
+    },
+    {
+      name: 'Job BackoffLimitExceeded',
+      snapshot: { jobs: [failedJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit')] },
+      reason: 'SetupJobFailed',
+      message: 'Job setup failed: BackoffLimitExceeded: Job has reached the specified backoff limit',
+      fix: 'kubectl logs -n store-shop job/setup',
+    },
+    {
+      name: 'Job DeadlineExceeded',
+      snapshot: { jobs: [failedJob('DeadlineExceeded', 'Job was active longer than specified deadline')] },
+      reason: 'SetupJobDeadlineExceeded',
+      message: /DeadlineExceeded/,
+      fix: /idempotent/,
+    },
+    {
+      name: 'PVC Pending for less than 60 s: still in progress',
+      snapshot: { pvcs: [pvc('Pending', 59)] },
+    },
+    {
+      name: 'PVC Pending for 60 s, with the provisioner event',
+      snapshot: {
+        pvcs: [pvc('Pending', 60)],
+        events: [
+          event('ProvisioningFailed', 'storageclass.storage.k8s.io "fast" not found', {
+            kind: 'PersistentVolumeClaim',
+            name: 'data-db-0',
+          }),
+        ],
+      },
+      reason: 'VolumePending',
+      message:
+        'PersistentVolumeClaim data-db-0 is still Pending: storageclass.storage.k8s.io "fast" not found',
+      fix: /StorageClass/,
+    },
+    {
+      name: 'PVC Pending for long, no event',
+      snapshot: { pvcs: [pvc('Pending', 3600)] },
+      reason: 'VolumePending',
+      message: 'PersistentVolumeClaim data-db-0 is still Pending',
+      fix: 'kubectl get storageclass',
+    },
+    {
+      name: 'PVC Bound for long: nothing wrong',
+      snapshot: { pvcs: [pvc('Bound', 3600)] },
+    },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const d = diagnose({ ...empty, ...tc.snapshot }, { ...ctx, ...tc.context });
+      if (tc.reason === undefined) {
+        expect(d).toBeUndefined();
+        return;
+      }
+      expect(d?.reason).toBe(tc.reason);
+      expect(d?.fix.length).toBeGreaterThan(20);
+      if (typeof tc.message === 'string') expect(d?.message).toBe(tc.message);
+      else if (tc.message) expect(d?.message).toMatch(tc.message);
+      if (typeof tc.fix === 'string') expect(d?.fix).toContain(tc.fix);
+      else if (tc.fix) expect(d?.fix).toMatch(tc.fix);
+    });
+  }
+
+  it('caps long messages at 600 characters', () => {
+    const long = `${quotaMessage} ${'x'.repeat(2000)}`;
+    const d = diagnose(
+      { ...empty, events: [event('FailedCreate', long, { kind: 'ReplicaSet', name: 'web-5d9c' })] },
+      ctx,
+    );
+    expect(d?.reason).toBe('QuotaExceeded');
+    expect(d?.message).toHaveLength(600);
+  });
+});
+
+describe('pods refused for reasons other than quota', () => {
+  const ev = (message: string) =>
+    ({
+      reason: 'FailedCreate',
+      message,
+      involvedObject: { kind: 'ReplicaSet', name: 'web-1' },
+    }) as CoreV1Event;
+  const cases = [
+    {
+      name: 'Pod Security Admission',
+      message: 'pods "web-1-x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true',
+      reason: 'PodSecurityViolation',
+    },
+    {
+      name: 'missing ServiceAccount',
+      message:
+        'pods "web-1-x" is forbidden: error looking up service account s/store-workload: serviceaccount "store-workload" not found',
+      reason: 'PodCreationRefused',
+    },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const d = diagnose(
+        {
+          deployments: [],
+          statefulSets: [],
+          replicaSets: [],
+          jobs: [],
+          pvcs: [],
+          pods: [],
+          events: [ev(tc.message)],
+        },
+        { namespace: 's', plan: 'small', now: new Date() },
+      );
+      expect(d?.reason).toBe(tc.reason);
+      expect(d?.message).toContain('ReplicaSet web-1');
+      expect(d?.fix.length).toBeGreaterThan(20);
+    });
+  }
+});
+
+describe('old events', () => {
+  it('are not taken as the present cause', () => {
+    const old = new Date(Date.now() - 10 * 60_000);
+    const e = {
+      reason: 'FailedCreate',
+      message: 'pods "x" is forbidden: exceeded quota: q',
+      lastTimestamp: old,
+      involvedObject: { kind: 'ReplicaSet', name: 'r' },
+    } as CoreV1Event;
+    expect(
+      diagnose(
+        { deployments: [], statefulSets: [], replicaSets: [], jobs: [], pvcs: [], pods: [], events: [e] },
+        { namespace: 's', plan: 'small', now: new Date() },
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('events from before this attempt', () => {
+  it('are ignored once a retry started', () => {
+    const now = new Date();
+    const e = { reason: 'FailedCreate', message: 'pods "x" is forbidden: exceeded quota: q', lastTimestamp: new Date(now.getTime() - 5000), involvedObject: { kind: 'StatefulSet', name: 'db' } } as CoreV1Event;
+    const snap = { deployments: [], statefulSets: [], replicaSets: [], jobs: [], pvcs: [], pods: [], events: [e] };
+    expect(diagnose(snap, { namespace: 's', plan: 'small', now })?.reason).toBe('QuotaExceeded');
+    expect(diagnose(snap, { namespace: 's', plan: 'small', now, since: new Date(now.getTime() - 1000) })).toBeUndefined();
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { namespaceFor, releaseFor, storeNameProblem } from './naming.ts';
+
+describe('storeNameProblem', () => {
+  const lengthProblem = /must be 3 to 30 characters long/;
+  const charsetProblem = /lower-case letters, digits and "-", and start and end with a letter or digit/;
+  const cases: { name: string; input: string; problem?: RegExp | string }[] = [
+    { name: '3 characters', input: 'abc' },
+    { name: '30 characters', input: 'a'.repeat(30) },
+    { name: 'digits and inner dashes', input: '1-shop-2' },
+    { name: 'starts with a digit', input: '9lives' },
+    { name: 'empty', input: '', problem: '(got 0)' },
+    { name: '2 characters', input: 'ab', problem: '(got 2)' },
+    { name: '31 characters', input: 'a'.repeat(31), problem: '(got 31)' },
+    { name: 'uppercase', input: 'MyShop', problem: charsetProblem },
+    { name: 'leading dash', input: '-shop', problem: charsetProblem },
+    { name: 'trailing dash', input: 'shop-', problem: charsetProblem },
+    { name: 'dot', input: 'my.shop', problem: charsetProblem },
+    { name: 'underscore', input: 'my_shop', problem: charsetProblem },
+    { name: 'space', input: 'my shop', problem: charsetProblem },
+    { name: 'too long is reported before bad characters', input: 'A'.repeat(31), problem: lengthProblem },
+  ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const problem = storeNameProblem(tc.input);
+      if (tc.problem === undefined) expect(problem).toBeUndefined();
+      else if (typeof tc.problem === 'string') {
+        expect(problem).toMatch(lengthProblem);
+        expect(problem).toContain(tc.problem);
+      } else expect(problem).toMatch(tc.problem);
+    });
+  }
+});
+
+describe('namespaceFor and releaseFor', () => {
+  it('derive the namespace and release from the store name', () => {
+    expect(namespaceFor('shop')).toBe('store-shop');
+    expect(releaseFor('shop')).toBe('shop');
+  });
+});

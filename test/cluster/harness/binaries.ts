@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const buildScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'build.sh');
+
+/** The binaries the harness and the tests use, all in one cache directory keyed by their versions. */
+export interface Binaries {
+  dir: string;
+  kubectl: string;
+  helm: string;
+}
+
+export function binariesIn(dir: string): Binaries {
+  return { dir, kubectl: join(dir, 'kubectl'), helm: join(dir, 'helm') };
+}
+
+/**
+ * Builds the binaries from the Go module proxy the first time (progress on stderr) and returns
+ * their cached directory; later calls return in well under a second.
+ */
+export async function ensureBinaries(): Promise<Binaries> {
+  const dir = await runBuild([]);
+  await access(join(dir, '.complete'));
+  return binariesIn(dir);
+}
+
+function runBuild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [buildScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const dir = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && dir) resolve(dir);
+      else reject(new Error(`test/cluster/build.sh exited with ${code}`));
+    });
+  });
+}

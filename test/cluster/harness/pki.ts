@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Where the cluster's certificates, keys and credentials live inside its data directory. */
+export interface PkiFiles {
+  caCert: string;
+  caKey: string;
+  servingCert: string;
+  servingKey: string;
+  serviceAccountKey: string;
+  serviceAccountPub: string;
+  tokenFile: string;
+}
+
+export function pkiFiles(dir: string): PkiFiles {
+  return {
+    caCert: join(dir, 'ca.crt'),
+    caKey: join(dir, 'ca.key'),
+    servingCert: join(dir, 'apiserver.crt'),
+    servingKey: join(dir, 'apiserver.key'),
+    serviceAccountKey: join(dir, 'sa.key'),
+    serviceAccountPub: join(dir, 'sa.pub'),
+    tokenFile: join(dir, 'tokens.csv'),
+  };
+}
+
+/** Names the API server's serving certificate must carry (the in-cluster Service IP included). */
+export const servingSubjectAltNames = [
+  'DNS:localhost',
+  'DNS:kubernetes',
+  'DNS:kubernetes.default',
+  'DNS:kubernetes.default.svc',
+  'DNS:kubernetes.default.svc.cluster.local',
+  'IP:127.0.0.1',
+  'IP:10.96.0.1',
+];
+
+/**
+ * Creates a CA, the API server's serving certificate, the service-account signing key pair and
+ * a static token file with one cluster-admin user. Returns the admin's bearer token.
+ */
+export async function createPki(dir: string): Promise<{ files: PkiFiles; adminToken: string }> {
+  const f = pkiFiles(dir);
+  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
+  await openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '3650',
+    '-subj',
+    '/CN=storeplane-test-ca',
+    '-keyout',
+    f.caKey,
+    '-out',
+    f.caCert,
+  );
+  const csr = join(dir, 'apiserver.csr');
+  const ext = join(dir, 'san.ext');
+  await openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=kube-apiserver',
+    '-keyout',
+    f.servingKey,
+    '-out',
+    csr,
+  );
+  await writeFile(ext, `subjectAltName=${servingSubjectAltNames.join(',')}\n`);
+  await openssl(
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    f.caCert,
+    '-CAkey',
+    f.caKey,
+    '-CAcreateserial',
+    '-days',
+    '3650',
+    '-extfile',
+    ext,
+    '-out',
+    f.servingCert,
+  );
+  await openssl('genrsa', '-out', f.serviceAccountKey, '2048');
+  await openssl('rsa', '-in', f.serviceAccountKey, '-pubout', '-out', f.serviceAccountPub);
+  const adminToken = randomBytes(24).toString('hex');
+  // Static token authentication: token,user,uid,"groups". system:masters is cluster-admin.
+  await writeFile(f.tokenFile, `${adminToken},storeplane-admin,storeplane-admin,"system:masters"\n`, {
+    mode: 0o600,
+  });
+  for (const key of [f.caKey, f.servingKey, f.serviceAccountKey]) await chmod(key, 0o600);
+  return { files: f, adminToken };
+}

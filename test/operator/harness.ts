@@ -1,0 +1,179 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { down, up } from '../cluster/harness/cluster.ts';
+import { kubeConfigFrom } from '../cluster/harness/kube.ts';
+import type { Store } from '../../src/store/schema.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+export const standInChart = join(root, 'test', 'fixtures', 'store-chart');
+
+/**
+ * A cluster of its own for a test file that creates Stores, so operators of different files never
+ * see each other's stores. Starting one takes a few seconds.
+ */
+export async function privateCluster(nodes: { count?: number; cpu?: string; memory?: string } = {}) {
+  const dataDir = join(await mkdtemp(join(tmpdir(), 'storeplane-optest-')), 'cluster');
+  const result = await up({ dataDir, nodes });
+  const kc = kubeConfigFrom(result.state.kubeconfig);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const core = kc.makeApiClient(CoreV1Api);
+  const tool = (binary: string) => (args: string[], stdin?: string) =>
+    run(join(result.state.binDir, binary), args, result.state.kubeconfig, stdin);
+  return {
+    dataDir,
+    kubeconfig: result.state.kubeconfig,
+    binDir: result.state.binDir,
+    kc,
+    core,
+    custom,
+    kubectl: tool('kubectl'),
+    helm: tool('helm'),
+    stop: () => down(dataDir),
+    getStore: async (name: string) =>
+      (await custom.getClusterCustomObject({
+        group: 'storeplane.dev',
+        version: 'v1alpha1',
+        plural: 'stores',
+        name,
+      })) as Store,
+  };
+}
+
+export type PrivateCluster = Awaited<ReturnType<typeof privateCluster>>;
+
+export function run(binary: string, args: string[], kubeconfig: string, stdin?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      binary,
+      args,
+      { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+export function storeYaml(
+  name: string,
+  spec: { engine?: string; plan?: string; owner?: string; displayName?: string; version?: string } = {},
+): string {
+  return JSON.stringify({
+    apiVersion: 'storeplane.dev/v1alpha1',
+    kind: 'Store',
+    metadata: { name },
+    spec: {
+      engine: 'woocommerce',
+      displayName: `Store ${name}`,
+      owner: 'alice@example.com',
+      plan: 'small',
+      ...spec,
+    },
+  });
+}
+
+/** The operator as a real child process (`storeplane operator`), so tests can SIGKILL it. */
+export class OperatorProcess {
+  private static started = 0;
+  child?: ChildProcess;
+  private logFile = '';
+  exited?: Promise<number | null>;
+
+  constructor(
+    private readonly cluster: PrivateCluster,
+    private readonly args: string[] = [],
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  async start(): Promise<void> {
+    OperatorProcess.started += 1;
+    this.logFile = join(this.cluster.dataDir, `operator-${OperatorProcess.started}.log`);
+    const { openSync } = await import('node:fs');
+    const fd = openSync(this.logFile, 'a');
+    this.child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'src/cli/main.ts'),
+        'operator',
+        '--kubeconfig',
+        this.cluster.kubeconfig,
+        '--helm',
+        join(this.cluster.binDir, 'helm'),
+        ...this.args,
+      ],
+      // Its own process group, so a test can kill it together with its helm children, as a
+      // container runtime does when a pod is killed.
+      {
+        cwd: root,
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, LOG_LEVEL: 'info', ...this.env },
+        detached: true,
+      },
+    );
+    this.exited = new Promise((r) => this.child?.on('exit', (code) => r(code)));
+    await this.waitForLog(/operator started/, 30_000);
+  }
+
+  async logs(): Promise<string> {
+    return this.logFile ? readFile(this.logFile, 'utf8').catch(() => '') : '';
+  }
+
+  async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (pattern.test(await this.logs())) return;
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined)
+        throw new Error(`operator exited (${this.child.exitCode}):\n${await this.logs()}`);
+      await sleep(200);
+    }
+    throw new Error(`operator log never matched ${pattern}:\n${(await this.logs()).slice(-3000)}`);
+  }
+
+  /** SIGKILL the operator and every helm it started, with no chance to clean up. */
+  async crash(): Promise<void> {
+    if (!this.child?.pid || this.child.exitCode !== null) return;
+    process.kill(-this.child.pid, 'SIGKILL');
+    await this.exited;
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+    this.child.kill(signal);
+    return this.exited ?? null;
+  }
+}
+
+/** Polls a store until `check` passes; the error names the last status seen. */
+export async function waitForStore(
+  c: PrivateCluster,
+  name: string,
+  check: (s: Store) => boolean,
+  timeoutMs = 120_000,
+  what = 'condition',
+): Promise<Store> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Store | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await c.getStore(name);
+      if (check(last)) return last;
+    } catch {
+      // not there yet
+    }
+    await sleep(300);
+  }
+  throw new Error(
+    `store ${name} never reached ${what}; last status: ${JSON.stringify(last?.status, null, 1)?.slice(0, 3000)}`,
+  );
+}
+
+export const isReady = (s: Store) =>
+  s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation;
+
+export type { KubeConfig };
