@@ -355,9 +355,24 @@ describe('old events', () => {
 describe('events from before this attempt', () => {
   it('are ignored once a retry started', () => {
     const now = new Date();
-    const e = { reason: 'FailedCreate', message: 'pods "x" is forbidden: exceeded quota: q', lastTimestamp: new Date(now.getTime() - 5000), involvedObject: { kind: 'StatefulSet', name: 'db' } } as CoreV1Event;
-    const snap = { deployments: [], statefulSets: [], replicaSets: [], jobs: [], pvcs: [], pods: [], events: [e] };
+    const e = {
+      reason: 'FailedCreate',
+      message: 'pods "x" is forbidden: exceeded quota: q',
+      lastTimestamp: new Date(now.getTime() - 5000),
+      involvedObject: { kind: 'StatefulSet', name: 'db' },
+    } as CoreV1Event;
+    const snap = {
+      deployments: [],
+      statefulSets: [],
+      replicaSets: [],
+      jobs: [],
+      pvcs: [],
+      pods: [],
+      events: [e],
+    };
     expect(diagnose(snap, { namespace: 's', plan: 'small', now })?.reason).toBe('QuotaExceeded');
-    expect(diagnose(snap, { namespace: 's', plan: 'small', now, since: new Date(now.getTime() - 1000) })).toBeUndefined();
+    expect(
+      diagnose(snap, { namespace: 's', plan: 'small', now, since: new Date(now.getTime() - 1000) }),
+    ).toBeUndefined();
   });
 });

@@ -1,13 +1,23 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiextensionsV1Api, loadYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { apply, type KubeClients } from '../kube/clients.ts';
+import { apply, isConflict, type KubeClients } from '../kube/clients.ts';
 import { renderStoreCrd } from './crd.ts';
 
 /** Applies the Store CRD (server-side) and waits until the API server serves it. */
 export async function installStoreCrd(clients: KubeClients, timeoutMs = 30_000): Promise<void> {
   // loadYaml maps the JSON Schema keys to client-node's model names, so nothing is lost on the way.
   const crd = loadYaml<V1CustomResourceDefinition>(renderStoreCrd());
-  await apply(clients, crd);
+  // Two installers at once (operator replicas starting together) can race on the create: the
+  // loser gets 409 Conflict, and applying again then updates the object the winner made.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await apply(clients, crd);
+      break;
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 5) throw err;
+      await sleep(100 * attempt);
+    }
+  }
   const api = clients.kc.makeApiClient(ApiextensionsV1Api);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

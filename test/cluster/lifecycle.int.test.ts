@@ -93,9 +93,16 @@ describe('storeplane start chooses the cluster', () => {
     child.stderr.on('data', (d: Buffer) => {
       output += d.toString();
     });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // 'close', not 'exit': after 'exit' the rest of stderr may still be on its way.
+    let closed = false;
+    const exited = new Promise<number | null>((r) =>
+      child.on('close', (code) => {
+        closed = true;
+        r(code);
+      }),
+    );
     const deadline = Date.now() + 60_000;
-    while (!output.includes('operator started') && Date.now() < deadline && child.exitCode === null)
+    while (!output.includes('operator started') && Date.now() < deadline && !closed)
       await sleep(200);
     expect(output).toContain(`Using kube context "storeplane-dev" (${c.server}, Kubernetes v1.34.10)`);
     expect(output).toContain('operator started');

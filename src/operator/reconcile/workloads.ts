@@ -46,7 +46,15 @@ async function nudgeControllers(ctx: StoreContext, snap: WorkloadSnapshot): Prom
     if (!t.metadata?.name) continue;
     await ctx.deps.clients.objects
       .patch(
-        { apiVersion: t.apiVersion, kind: t.kind, metadata: { name: t.metadata.name, namespace: t.metadata.namespace, annotations: { 'storeplane.dev/retried-at': stamp } } },
+        {
+          apiVersion: t.apiVersion,
+          kind: t.kind,
+          metadata: {
+            name: t.metadata.name,
+            namespace: t.metadata.namespace,
+            annotations: { 'storeplane.dev/retried-at': stamp },
+          },
+        },
         undefined,
         undefined,
         fieldManager,
