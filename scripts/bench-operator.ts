@@ -147,7 +147,13 @@ try {
     `operator resident memory with ${readyCount} Ready stores (of ${all.size} created${readyCount < all.size ? `, limit ${minutes} min reached` : ''}): ${rss.toFixed(0)} MiB`,
   );
 
-  // 4. Idle writes: let everything settle, then count mutating requests over 2 minutes (4 resyncs).
+  // 4. Idle writes: only meaningful once every store is Ready, so wait for the stragglers first
+  // (at most 15 more minutes), then let things settle and count mutating requests over 2 minutes
+  // (4 resyncs).
+  const settled = await waitReady(c, all, Date.now() + 900_000);
+  results.idleWindowAfterAllReady = settled === all.size;
+  if (settled !== all.size)
+    say(`only ${settled}/${all.size} stores Ready after 15 more minutes: the idle figure below is not idle`);
   await sleep(20_000);
   const before = await writesByResource(c);
   const windowMs = 120_000;

@@ -228,6 +228,20 @@ describe('diagnose', () => {
       fix: 'kubectl logs -n store-shop job/setup',
     },
     {
+      name: 'a failed CronJob run is upkeep, not a provisioning failure',
+      snapshot: {
+        jobs: [
+          {
+            ...failedJob('BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+            metadata: {
+              name: 'cron-1',
+              ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'cron', uid: 'u1' }],
+            },
+          },
+        ],
+      },
+    },
+    {
       name: 'Job DeadlineExceeded',
       snapshot: { jobs: [failedJob('DeadlineExceeded', 'Job was active longer than specified deadline')] },
       reason: 'SetupJobDeadlineExceeded',

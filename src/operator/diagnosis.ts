@@ -1,4 +1,4 @@
-import type { WorkloadSnapshot } from './readiness.ts';
+import { isScheduledRun, type WorkloadSnapshot } from './readiness.ts';
 
 /** A failure a person can act on: what happened, and what to do. */
 export interface Diagnosis {
@@ -117,6 +117,7 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
     }
   }
   for (const job of s.jobs) {
+    if (isScheduledRun(job)) continue;
     const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     if (failed) {
       return {

@@ -37,6 +37,8 @@ const job = (conditions: { type: string; status: string }[]): V1Job => ({
   status: { conditions: conditions as NonNullable<V1Job['status']>['conditions'] },
 });
 
+const cronOwner = { apiVersion: 'batch/v1', kind: 'CronJob', name: 'cron', uid: 'u1' };
+
 const pvc = (phase: string | undefined): V1PersistentVolumeClaim => ({
   metadata: { name: 'data-db-0' },
   ...(phase ? { status: { phase } } : {}),
@@ -172,6 +174,19 @@ describe('evaluateWorkloads', () => {
         ],
       },
       waiting: ['Job setup: not complete'],
+    },
+    {
+      name: 'a CronJob run (running or failed) is not waited for',
+      snapshot: {
+        jobs: [
+          { ...job([]), metadata: { name: 'cron-1', ownerReferences: [cronOwner] } },
+          {
+            ...job([{ type: 'Failed', status: 'True' }]),
+            metadata: { name: 'cron-2', ownerReferences: [cronOwner] },
+          },
+        ],
+      },
+      waiting: [],
     },
     { name: 'PVC bound', snapshot: { pvcs: [pvc('Bound')] }, waiting: [] },
     {

@@ -26,6 +26,13 @@ export interface Readiness {
   waiting: string[];
 }
 
+/**
+ * A run of a CronJob (WooCommerce's WP-Cron, say): periodic upkeep, not part of provisioning, so
+ * neither readiness nor failure diagnosis looks at it.
+ */
+export const isScheduledRun = (j: V1Job): boolean =>
+  j.metadata?.ownerReferences?.some((o) => o.kind === 'CronJob') ?? false;
+
 /** kstatus-like readiness of the workloads (sigs.k8s.io/cli-utils kstatus rules, simplified). */
 export function evaluateWorkloads(s: WorkloadSnapshot): Readiness {
   const waiting: string[] = [];
@@ -55,6 +62,7 @@ export function evaluateWorkloads(s: WorkloadSnapshot): Readiness {
       waiting.push(`StatefulSet ${ss.metadata?.name}: rolling out`);
   }
   for (const j of s.jobs) {
+    if (isScheduledRun(j)) continue;
     const done = j.status?.conditions?.some(
       (c) => (c.type === 'Complete' || c.type === 'SuccessCriteriaMet') && c.status === 'True',
     );

@@ -102,8 +102,7 @@ describe('storeplane start chooses the cluster', () => {
       }),
     );
     const deadline = Date.now() + 60_000;
-    while (!output.includes('operator started') && Date.now() < deadline && !closed)
-      await sleep(200);
+    while (!output.includes('operator started') && Date.now() < deadline && !closed) await sleep(200);
     expect(output).toContain(`Using kube context "storeplane-dev" (${c.server}, Kubernetes v1.34.10)`);
     expect(output).toContain('operator started');
     const crd = await c.kubectl(

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { guardrailManifests } from '../../src/operator/reconcile/manifests.ts';
+import { defaultPlans } from '../../src/store/plans.ts';
+import type { Store } from '../../src/store/schema.ts';
+import { testCluster } from '../cluster/testing.ts';
+import { type ChartUnderTest, charts, parseManifests, podsOf, valuesArgs } from './charts.ts';
+import { allowed, type Endpoint, type NetworkPolicy } from './netpol.ts';
+
+/**
+ * Who may talk to whom in a store namespace: the operator's guardrails (default deny, ingress
+ * controller -> web, web -> database, DNS) plus the chart's own policies, evaluated over the
+ * chart's real pod labels. The simulated cluster does not enforce NetworkPolicies, so this is
+ * what proves the chart's policies give each engine what it needs and nothing more.
+ */
+const c = testCluster();
+const namespace = 'store-shop';
+
+async function network(chart: ChartUnderTest, ...extra: string[]) {
+  const r = await c.helm(
+    'template',
+    'shop',
+    chart.dir,
+    '--namespace',
+    namespace,
+    ...valuesArgs(chart, 'prod'),
+    '--set',
+    'store.name=shop',
+    ...extra,
+  );
+  expect(r.code).toBe(0);
+  const objects = parseManifests(r.stdout);
+  const store = {
+    apiVersion: 'storeplane.dev/v1alpha1',
+    kind: 'Store',
+    metadata: { name: 'shop' },
+    spec: { engine: chart.engine, displayName: 'Shop', owner: 'alice@example.com', plan: 'small' },
+  } as Store;
+  const guardrails = guardrailManifests(store, {
+    plan: defaultPlans.small,
+    ingressNamespaces: ['ingress-nginx'],
+  }).filter((o) => o.kind === 'NetworkPolicy') as NetworkPolicy[];
+  const own = objects
+    .filter((o) => o.kind === 'NetworkPolicy')
+    .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }) as NetworkPolicy);
+  expect(own.length).toBeGreaterThan(0);
+  const pods: Record<string, Endpoint> = {};
+  for (const p of podsOf(objects)) {
+    const component = p.labels['app.kubernetes.io/component'] ?? '';
+    pods[component] = { name: component, namespace, labels: p.labels };
+  }
+  const outside: Record<string, Endpoint> = {
+    ingressController: {
+      name: 'ingress-nginx',
+      namespace: 'ingress-nginx',
+      labels: { app: 'ingress-nginx' },
+    },
+    dns: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+    stranger: { name: 'another pod in the namespace', namespace, labels: { app: 'debug' } },
+    otherStore: {
+      name: 'a web pod of another store',
+      namespace: 'store-other',
+      labels: { 'storeplane.dev/role': 'web' },
+    },
+    internet: { name: 'the internet', labels: {} },
+  };
+  const policies = [...guardrails, ...own];
+  const can = (from: Endpoint | undefined, to: Endpoint | undefined, port: number) => {
+    if (!from || !to) throw new Error('no such pod in the rendered chart');
+    return allowed(policies, from, to, port);
+  };
+  return { pods, outside, can };
+}
+
+describe('network policies of woocommerce-store with the operator guardrails', () => {
+  const chart = charts.find((ch) => ch.engine === 'woocommerce')!;
+
+  it('lets the ingress controller reach WordPress, WordPress reach MariaDB, and the jobs reach both', async () => {
+    const { pods, outside, can } = await network(chart);
+    const { web, database, setup, cron } = pods;
+    const check = pods['order-check'];
+    expect(can(outside.ingressController, web, 8080)).toBe(true);
+    expect(can(web, database, 3306)).toBe(true);
+    for (const job of [setup, cron]) {
+      expect(can(job, web, 8080)).toBe(true);
+      expect(can(job, database, 3306)).toBe(true);
+    }
+    expect(can(check, web, 8080)).toBe(true);
+    for (const p of Object.values(pods)) expect(can(p, outside.dns, 53), `${p.name} -> DNS`).toBe(true);
+  });
+
+  it('denies everything else', async () => {
+    const { pods, outside, can } = await network(chart);
+    const { web, database, setup } = pods;
+    const check = pods['order-check'];
+    expect(can(outside.ingressController, database, 3306)).toBe(false);
+    expect(can(check, database, 3306)).toBe(false);
+    expect(can(database, web, 8080)).toBe(false);
+    expect(can(setup, web, 22)).toBe(false);
+    expect(can(outside.stranger, web, 8080)).toBe(false);
+    expect(can(outside.stranger, database, 3306)).toBe(false);
+    expect(can(outside.otherStore, web, 8080)).toBe(false);
+    expect(can(web, outside.otherStore, 8080)).toBe(false);
+    for (const p of Object.values(pods))
+      expect(can(p, outside.internet, 443), `${p.name} -> internet`).toBe(false);
+  });
+});
+
+describe('network policies of medusa-store with the operator guardrails', () => {
+  const chart = charts.find((ch) => ch.engine === 'medusa')!;
+
+  it('lets the ingress controller reach both web tiers, the server its stores, and the jobs the server', async () => {
+    const { pods, outside, can } = await network(chart);
+    const { server, storefront, database, redis, seed } = pods;
+    const check = pods['order-check'];
+    expect(can(outside.ingressController, server, 9000)).toBe(true);
+    expect(can(outside.ingressController, storefront, 8000)).toBe(true);
+    expect(can(server, database, 5432)).toBe(true);
+    expect(can(server, redis, 6379)).toBe(true);
+    expect(can(seed, server, 9000)).toBe(true);
+    expect(can(seed, database, 5432)).toBe(true);
+    expect(can(seed, redis, 6379)).toBe(true);
+    expect(can(check, server, 9000)).toBe(true);
+    for (const p of Object.values(pods)) expect(can(p, outside.dns, 53), `${p.name} -> DNS`).toBe(true);
+  });
+
+  it('denies everything else', async () => {
+    const { pods, outside, can } = await network(chart);
+    const { server, storefront, database, redis } = pods;
+    const check = pods['order-check'];
+    expect(can(outside.ingressController, database, 5432)).toBe(false);
+    expect(can(outside.ingressController, redis, 6379)).toBe(false);
+    expect(can(check, database, 5432)).toBe(false);
+    expect(can(check, storefront, 8000)).toBe(false);
+    expect(can(storefront, server, 9000)).toBe(false);
+    expect(can(database, server, 9000)).toBe(false);
+    expect(can(outside.stranger, server, 9000)).toBe(false);
+    expect(can(outside.otherStore, server, 9000)).toBe(false);
+    for (const p of Object.values(pods))
+      expect(can(p, outside.internet, 443), `${p.name} -> internet`).toBe(false);
+  });
+
+  it('without Redis, the seed Job gets no path to a Redis port', async () => {
+    const { pods, can } = await network(chart, '--set', 'redis.enabled=false');
+    expect(pods.redis).toBeUndefined();
+    expect(can(pods.seed, pods.database, 6379)).toBe(false);
+  });
+});
