@@ -1,15 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests next to the code, and integration suites that need the local
-// control plane (started once per run by test/cluster/global-setup.ts).
+// Three projects: fast unit tests next to the code; integration suites that need the local
+// control plane (started once per run by test/cluster/global-setup.ts); and the Medusa engine's
+// end-to-end suite (a real PostgreSQL, the real Medusa server, headless Chromium).
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts', 'engines/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**', '**/.medusa/**'],
           sequence: { groupOrder: 0 },
         },
       },
@@ -23,6 +24,18 @@ export default defineConfig({
           // Two cores: a few files at a time keep the control plane responsive.
           maxWorkers: 3,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'medusa',
+          include: ['test/medusa/**/*.e2e.test.ts'],
+          globalSetup: ['test/medusa/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // One server, one database: the files share them, so they run one after another.
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

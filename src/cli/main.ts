@@ -16,6 +16,8 @@ Usage:
       --kubeconfig F  --namespace NS (storeplane-system)  --concurrency N (4)
       --deadline-seconds N (600)  --retry-budget N (5)  --resync-seconds N (300)
       --metrics-port P  --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
+      --chart-values <engine>=<file>  (the environment's values, e.g. charts/woocommerce-store/values-prod.yaml;
+                                       the operator's per-store values are layered over them)
       --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}})
       --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace)
       --skip-crd-install  --identity ID
@@ -38,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
       'resync-seconds': { type: 'string' },
       'metrics-port': { type: 'string' },
       chart: { type: 'string', multiple: true },
+      'chart-values': { type: 'string', multiple: true },
       'base-domain': { type: 'string' },
       tls: { type: 'boolean' },
       helm: { type: 'string' },

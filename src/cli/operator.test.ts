@@ -10,10 +10,13 @@ const standIn = fileURLToPath(new URL('../../test/fixtures/store-chart', import.
 const fixtures = fileURLToPath(new URL('../../test/fixtures', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'storeplane-cli-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const listValues = join(scratch, 'list-values.yaml');
+writeFileSync(listValues, '- a\n- b\n');
 
 describe('operatorConfigFromFlags', () => {
   it('uses the defaults when no flag is given', () => {
-    expect(operatorConfigFromFlags({})).toEqual({ ...defaultOperatorConfig, charts: {} });
+    expect(operatorConfigFromFlags({})).toEqual({ ...defaultOperatorConfig, charts: {}, chartValues: {} });
   });
 
   it('takes every flag', () => {
@@ -43,6 +46,13 @@ describe('operatorConfigFromFlags', () => {
     const relative = join('test', 'fixtures', 'store-chart');
     const config = operatorConfigFromFlags({ chart: [`woocommerce=${relative}`] });
     expect(config.charts).toEqual({ woocommerce: join(process.cwd(), relative) });
+  });
+
+  it('reads --chart-values files per engine', () => {
+    const prod = join(root, 'charts', 'woocommerce-store', 'values-prod.yaml');
+    const config = operatorConfigFromFlags({ 'chart-values': [`woocommerce=${prod}`] });
+    expect(config.chartValues.woocommerce).toMatchObject({ ingress: expect.any(Object) });
+    expect(config.chartValues.medusa).toBeUndefined();
   });
 
   it('merges --plans overrides over the default plans', () => {
@@ -116,6 +126,27 @@ describe('operatorConfigFromFlags', () => {
       name: '--chart pointing at nothing',
       flags: { chart: ['woocommerce=/nonexistent/storeplane/chart'] },
       message: '--chart woocommerce: no Chart.yaml in /nonexistent/storeplane/chart',
+    },
+    {
+      name: '--chart-values with an unknown engine',
+      flags: { 'chart-values': ['magento=/x.yaml'] },
+      message:
+        '--chart-values takes <engine>=<path> with engine one of woocommerce, medusa (got "magento=/x.yaml")',
+    },
+    {
+      name: '--chart-values pointing at nothing',
+      flags: { 'chart-values': ['medusa=/nonexistent/storeplane/values.yaml'] },
+      message: '--chart-values medusa: no such file /nonexistent/storeplane/values.yaml',
+    },
+    {
+      name: '--chart-values given twice for one engine',
+      flags: { 'chart-values': [`medusa=${standIn}/values.yaml`, `medusa=${standIn}/values.yaml`] },
+      message: '--chart-values medusa is given twice',
+    },
+    {
+      name: '--chart-values file that is a list',
+      flags: { 'chart-values': [`medusa=${listValues}`] },
+      message: `--chart-values medusa: ${listValues} must be a YAML mapping of chart values`,
     },
     {
       name: '--plans file that does not exist',

@@ -9,6 +9,7 @@ import { startOperator } from '../operator/operator.ts';
 import { installStoreCrd } from '../store/install-crd.ts';
 import { mergePlanOverrides } from '../store/plan-overrides.ts';
 import { engines, type Engine } from '../store/schema.ts';
+import { parseEnvironmentValues } from '../store/values-layers.ts';
 
 export interface OperatorFlags {
   kubeconfig?: string;
@@ -19,6 +20,7 @@ export interface OperatorFlags {
   'resync-seconds'?: string;
   'metrics-port'?: string;
   chart?: string[];
+  'chart-values'?: string[];
   'base-domain'?: string;
   tls?: boolean;
   helm?: string;
@@ -38,21 +40,38 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
 
 export class UsageError extends Error {}
 
+/** `<engine>=<path>`, with a known engine, or a usage error naming the flag. */
+function engineAndPath(flag: string, spec: string): [Engine, string] {
+  const at = spec.indexOf('=');
+  const engine = at > 0 ? spec.slice(0, at) : '';
+  const path = at > 0 ? spec.slice(at + 1) : '';
+  if (!engine || !path || !(engines as readonly string[]).includes(engine)) {
+    throw new UsageError(
+      `${flag} takes <engine>=<path> with engine one of ${engines.join(', ')} (got "${spec}")`,
+    );
+  }
+  return [engine as Engine, path];
+}
+
 /** Operator configuration from command-line flags; every bad value is a clear error. */
 export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
   const charts: Partial<Record<Engine, string>> = {};
   for (const spec of f.chart ?? []) {
-    const at = spec.indexOf('=');
-    const engine = at > 0 ? spec.slice(0, at) : '';
-    const path = at > 0 ? spec.slice(at + 1) : '';
-    if (!engine || !path || !(engines as readonly string[]).includes(engine)) {
-      throw new UsageError(
-        `--chart takes <engine>=<path> with engine one of ${engines.join(', ')} (got "${spec}")`,
-      );
-    }
+    const [engine, path] = engineAndPath('--chart', spec);
     if (!existsSync(join(path, 'Chart.yaml')))
       throw new UsageError(`--chart ${engine}: no Chart.yaml in ${path}`);
-    charts[engine as Engine] = resolve(path);
+    charts[engine] = resolve(path);
+  }
+  const chartValues: OperatorConfig['chartValues'] = {};
+  for (const spec of f['chart-values'] ?? []) {
+    const [engine, file] = engineAndPath('--chart-values', spec);
+    if (chartValues[engine]) throw new UsageError(`--chart-values ${engine} is given twice`);
+    if (!existsSync(file)) throw new UsageError(`--chart-values ${engine}: no such file ${file}`);
+    try {
+      chartValues[engine] = parseEnvironmentValues(readFileSync(file, 'utf8'), file);
+    } catch (err) {
+      throw new UsageError(`--chart-values ${engine}: ${(err as Error).message}`);
+    }
   }
   const d = defaultOperatorConfig;
   let planLimits = d.plans;
@@ -86,6 +105,7 @@ export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
     retryBudget: positiveInt('retry-budget', f['retry-budget'], d.retryBudget),
     resyncMs: positiveInt('resync-seconds', f['resync-seconds'], d.resyncMs / 1000) * 1000,
     charts,
+    chartValues,
     plans: planLimits,
     expose: { ...d.expose, baseDomain: f['base-domain'] ?? d.expose.baseDomain, tls: f.tls ?? d.expose.tls },
   };

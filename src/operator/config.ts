@@ -1,6 +1,7 @@
 import type { ExposeConfig } from '../store/engines.ts';
 import { defaultPlans, type PlanLimits } from '../store/plans.ts';
 import type { Engine, Plan } from '../store/schema.ts';
+import type { Values } from '../store/values-layers.ts';
 
 export interface OperatorConfig {
   /** The operator's own namespace: its Lease and the credential vault live here. */
@@ -21,6 +22,11 @@ export interface OperatorConfig {
   ingressNamespaces: string[];
   /** Chart directory per engine; unset engines use charts/<engine>-store. */
   charts: Partial<Record<Engine, string>>;
+  /**
+   * The environment's values per engine chart (its values-local.yaml or values-prod.yaml, read at
+   * start); the operator's own per-store values are layered over them.
+   */
+  chartValues: Partial<Record<Engine, Values>>;
   operatorBinding?: { clusterRole: string; serviceAccount: { name: string; namespace: string } };
 }
 
@@ -37,4 +43,5 @@ export const defaultOperatorConfig: OperatorConfig = {
   plans: defaultPlans,
   ingressNamespaces: ['ingress-nginx', 'kube-system'],
   charts: {},
+  chartValues: {},
 };

@@ -4,6 +4,7 @@ import { classifyRelease, type HelmRevision, nextReleaseAction, upgradeArgs } fr
 import { releaseValues } from '../../store/engines.ts';
 import { namespaceFor, releaseFor } from '../../store/naming.ts';
 import type { HistoryEntry } from '../../store/schema.ts';
+import { layerValues } from '../../store/values-layers.ts';
 import { resolveChart } from '../charts.ts';
 import type { Diagnosis } from '../diagnosis.ts';
 import { type StageOutcome, type StoreContext, done } from './context.ts';
@@ -70,7 +71,10 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
     });
     return { kind: 'failed', diagnosis, stall: true };
   }
-  const values = releaseValues(ctx.store, config.expose);
+  const values = layerValues(
+    config.chartValues[ctx.store.spec.engine] ?? {},
+    releaseValues(ctx.store, config.expose),
+  );
   const digest = configDigest({ name: chart.name, version: chart.version }, values);
   const revisions = await history(ctx, release, namespace);
   if (!Array.isArray(revisions)) return { kind: 'failed', diagnosis: revisions };
