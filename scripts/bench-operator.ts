@@ -155,6 +155,9 @@ try {
   if (settled !== all.size)
     say(`only ${settled}/${all.size} stores Ready after 15 more minutes: the idle figure below is not idle`);
   await sleep(20_000);
+  const settledRss = await rssMiB(operator.child?.pid ?? 0);
+  results.settledOperatorRssMiB = { stores: settled, rssMiB: Math.round(settledRss) };
+  say(`operator resident memory once ${settled} stores are Ready and settled: ${settledRss.toFixed(0)} MiB`);
   const before = await writesByResource(c);
   const windowMs = 120_000;
   await sleep(windowMs);

@@ -58,6 +58,7 @@ const pod = (opts: {
   containers?: V1ContainerStatus[];
   init?: V1ContainerStatus[];
   unschedulableFor?: number;
+  schedulerMessage?: string;
 }): V1Pod =>
   ({
     metadata: { name: 'web-5d9c-abcde' },
@@ -72,7 +73,7 @@ const pod = (opts: {
                 type: 'PodScheduled',
                 status: 'False',
                 reason: 'Unschedulable',
-                message: '0/1 nodes are available: 1 Insufficient memory.',
+                message: opts.schedulerMessage ?? '0/1 nodes are available: 1 Insufficient memory.',
                 lastTransitionTime: ago(opts.unschedulableFor),
               },
             ],
@@ -214,6 +215,26 @@ describe('diagnose', () => {
       reason: 'Unschedulable',
       message: 'Pod web-5d9c-abcde cannot be scheduled: 0/1 nodes are available: 1 Insufficient memory.',
       fix: 'No node has room for plan "small"',
+    },
+    {
+      name: 'waiting for its volume to bind is not a lack of room',
+      snapshot: {
+        pods: [
+          pod({
+            unschedulableFor: 45,
+            schedulerMessage:
+              '0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found',
+          }),
+        ],
+      },
+    },
+    {
+      name: 'a pod whose claim does not exist yet is waiting, not unschedulable',
+      snapshot: {
+        pods: [
+          pod({ unschedulableFor: 45, schedulerMessage: 'persistentvolumeclaim "data-db-0" not found' }),
+        ],
+      },
     },
     {
       name: 'Unschedulable threshold is configurable',

@@ -107,6 +107,10 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
     if (
       scheduled?.status === 'False' &&
       scheduled.reason === 'Unschedulable' &&
+      // Waiting for its volume is not a lack of room: the volume rule below judges that.
+      !/unbound immediate PersistentVolumeClaims|persistentvolumeclaim "[^"]*" not found/i.test(
+        scheduled.message ?? '',
+      ) &&
       olderThan(scheduled.lastTransitionTime, ctx.unschedulableAfterMs ?? 15_000, ctx.now)
     ) {
       return {

@@ -114,6 +114,27 @@ describe('failures a person can act on', () => {
     expect(healed.status?.failures).toBe(0);
   });
 
+  it('a setup hook that can never run fails within seconds, not at the Helm timeout', async () => {
+    // Room for the web and database pods only: the post-install setup Job's pod is refused, and
+    // Helm would wait for it until its 600 s timeout.
+    const twoPods = join(c.dataDir, 'two-pods.yaml');
+    await writeFile(twoPods, 'small:\n  quota:\n    pods: 2\n');
+    await runOperator(['--plans', twoPods]);
+    const t0 = Date.now();
+    await c.kubectl(['apply', '-f', '-'], storeYaml('hook-blocked'));
+    const failed = await waitForStore(c, 'hook-blocked', stalled, 150_000, 'Stalled');
+    expect(failed.status?.lastFailure?.reason).toBe('QuotaExceeded');
+    expect(failed.status?.lastFailure?.message).toMatch(/exceeded quota: store-quota.*pods/);
+    expect(failed.status?.failures).toBe(2);
+    process.stderr.write(`[failures test] hook-blocked store Stalled after ${(Date.now() - t0) / 1000}s\n`);
+    // Helm was stopped, not killed: no revision is left pending-*.
+    const h = await c.helm(['history', 'hook-blocked', '-n', 'store-hook-blocked', '-o', 'json']);
+    const revisions = JSON.parse(h.stdout) as { status: string }[];
+    expect(revisions.length).toBeGreaterThan(0);
+    for (const r of revisions) expect(r.status).not.toMatch(/^pending-/);
+    await runOperator();
+  });
+
   it('an unavailable chart version is refused at once (Stalled, no retries)', async () => {
     await c.kubectl(['apply', '-f', '-'], storeYaml('old-version', { version: '9.9.9' }));
     const s = await waitForStore(c, 'old-version', stalled, 60_000, 'Stalled');

@@ -8,6 +8,7 @@ import { layerValues } from '../../store/values-layers.ts';
 import { resolveChart } from '../charts.ts';
 import type { Diagnosis } from '../diagnosis.ts';
 import { type StageOutcome, type StoreContext, done } from './context.ts';
+import { watchWhileHelmRuns } from './workloads.ts';
 
 const fixFor: Record<HelmErrorKind, string> = {
   'release-not-found': 'Retry; the release will be installed again.',
@@ -162,26 +163,41 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
       if (chart.standIn)
         ctx.log.warn({ chart: chart.path }, 'engine chart not found; using the stand-in chart');
       await ctx.flush();
-      const r = await helm.run(
-        upgradeArgs({
-          release,
-          namespace,
-          chart: chart.path,
-          helmMajor,
-          timeoutSeconds: timeout,
-          storeUid: ctx.store.metadata.uid,
-        }),
-        {
-          values,
-          signal: ctx.signal,
-        },
-      );
-      if (ctx.signal.aborted) throw new Error('reconcile aborted during helm');
+      // Helm stops on shutdown, or as soon as the namespace shows a failure a person must act on.
+      const abort = new AbortController();
+      const onShutdown = () => abort.abort();
+      ctx.signal.addEventListener('abort', onShutdown, { once: true });
+      const watch = watchWhileHelmRuns(ctx, namespace, abort);
+      const r = await helm
+        .run(
+          upgradeArgs({
+            release,
+            namespace,
+            chart: chart.path,
+            helmMajor,
+            timeoutSeconds: timeout,
+            storeUid: ctx.store.metadata.uid,
+          }),
+          { values, signal: abort.signal },
+        )
+        .finally(() => {
+          watch.stop();
+          ctx.signal.removeEventListener('abort', onShutdown);
+        });
+      if (ctx.signal.aborted) {
+        // Whether helm handled the SIGTERM itself (exit code, "has been cancelled") or died of it;
+        // never its output, which can quote the release.
+        ctx.log.info(
+          { exitCode: r.code, cancelledByHelm: /has been cancelled/.test(`${r.stdout}\n${r.stderr}`) },
+          'helm stopped by shutdown',
+        );
+        throw new Error('reconcile aborted during helm');
+      }
       const after = await history(ctx, release, namespace);
       const top = Array.isArray(after) ? [...after].sort((a, b) => b.revision - a.revision)[0] : undefined;
       if (top) recordHistory(ctx, top, chart.version, digest, action.kind);
       if (!r.ok) {
-        const diagnosis = helmFailure(action.kind, r.stderr);
+        const diagnosis = watch.found() ?? helmFailure(action.kind, r.stderr);
         ctx.condition({
           type: 'Released',
           status: 'False',

@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { fieldManager, readOptional } from '../../kube/clients.ts';
 import { isSubset } from '../../kube/compare.ts';
 import { namespaceFor, releaseFor } from '../../store/naming.ts';
-import { diagnose } from '../diagnosis.ts';
+import { type Diagnosis, type DiagnosisContext, diagnose } from '../diagnosis.ts';
 import { evaluateWorkloads, type WorkloadSnapshot } from '../readiness.ts';
 import { type StageOutcome, type StoreContext, done } from './context.ts';
 
@@ -67,6 +67,53 @@ async function nudgeControllers(ctx: StoreContext, snap: WorkloadSnapshot): Prom
   }
 }
 
+/** What is wrong in the store's namespace right now, in words a person can act on, if anything. */
+async function currentDiagnosis(ctx: StoreContext, namespace: string): Promise<Diagnosis | undefined> {
+  return diagnose(await snapshot(ctx, namespace), diagnosisContext(ctx, namespace));
+}
+
+function diagnosisContext(ctx: StoreContext, namespace: string): DiagnosisContext {
+  return {
+    namespace,
+    plan: ctx.store.spec.plan,
+    now: ctx.deps.now(),
+    ...(ctx.status.provisioningStartedAt ? { since: new Date(ctx.status.provisioningStartedAt) } : {}),
+  };
+}
+
+/**
+ * Watches a store's namespace while a Helm action runs. Helm waits for the release's hook Jobs
+ * (setup, seed) until its timeout, so a hook whose pod can never run (over quota, unschedulable,
+ * its image missing) would otherwise show nothing for many minutes. The first failure a person can
+ * act on aborts Helm (SIGTERM: Helm marks the release failed, not pending) and is kept for the
+ * report. Reading problems are left to the next look.
+ */
+export function watchWhileHelmRuns(
+  ctx: StoreContext,
+  namespace: string,
+  abort: AbortController,
+  everyMs = Math.max(ctx.deps.config.pollMs, 5000),
+): { stop: () => void; found: () => Diagnosis | undefined } {
+  let found: Diagnosis | undefined;
+  let looking = false;
+  const timer = setInterval(() => {
+    if (looking || found) return;
+    looking = true;
+    currentDiagnosis(ctx, namespace)
+      .then((d) => {
+        if (d && !abort.signal.aborted) {
+          found = d;
+          abort.abort();
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        looking = false;
+      });
+  }, everyMs);
+  return { stop: () => clearInterval(timer), found: () => found };
+}
+
 /** Workloads ready like kstatus says, or why not, in words a person can act on. */
 export async function workloadsStage(ctx: StoreContext): Promise<StageOutcome> {
   const namespace = namespaceFor(ctx.name);
@@ -86,12 +133,7 @@ export async function workloadsStage(ctx: StoreContext): Promise<StageOutcome> {
     });
     return done;
   }
-  const diagnosis = diagnose(snap, {
-    namespace,
-    plan: ctx.store.spec.plan,
-    now: ctx.deps.now(),
-    ...(ctx.status.provisioningStartedAt ? { since: new Date(ctx.status.provisioningStartedAt) } : {}),
-  });
+  const diagnosis = diagnose(snap, diagnosisContext(ctx, namespace));
   ctx.condition({
     type: 'WorkloadsReady',
     status: 'False',
