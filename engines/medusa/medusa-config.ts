@@ -47,11 +47,14 @@ module.exports = defineConfig({
         env.COOKIE_SECRET || (env.NODE_ENV === 'production' ? undefined : 'dev-only-cookie-secret'),
     },
   },
+  // The admin dashboard, served by the server at /app. `medusa build` bakes these into the
+  // dashboard's bundle, so nothing here may come from a store's environment: one image serves
+  // every store. backendUrl '/' makes the dashboard call /admin and /auth on the origin it was
+  // loaded from, which behind the store's Ingress is the server. See README.md, "Admin UI".
   admin: {
-    // The admin UI (a Vite build of ~1 GiB RAM and minutes) is not built into the image;
-    // the admin API under /admin works. See README.md.
-    disable: true,
-    backendUrl: env.MEDUSA_BACKEND_URL || '/',
+    disable: false,
+    path: '/app',
+    backendUrl: '/',
   },
   modules: redisModules,
 });

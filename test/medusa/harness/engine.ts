@@ -42,17 +42,22 @@ export async function installEngineDeps(log: string): Promise<{ seconds: number;
   return { seconds, fresh: true };
 }
 
+/** The heap cap for `medusa build` (the Dockerfile uses the same value). */
+export const adminBuildNodeOptions = '--max-old-space-size=2048';
+
 /**
  * Type-checks the engine (medusa build only reports type errors, and the unit tests next to the
- * code are outside the root tsconfig), then `medusa build` (server, seed, tools) and the
- * storefront's Vite build.
+ * code are outside the root tsconfig), then `medusa build` (server, seed, tools and the admin
+ * dashboard) and the storefront's Vite build.
  */
 export async function buildEngine(log: string): Promise<number> {
   const started = performance.now();
   // vitest sets NODE_ENV=test, which would give Vite a development build of React.
   const env = { ...process.env, NODE_ENV: 'production', MEDUSA_DISABLE_TELEMETRY: 'true' };
+  // The admin dashboard's Vite build is the memory peak; cap the heap as the Dockerfile does.
+  const buildEnv = { ...env, NODE_OPTIONS: adminBuildNodeOptions };
   await runOk('npm', ['run', 'typecheck'], { cwd: engineDir, env, log });
-  await runOk(join(engineDir, 'node_modules/.bin/medusa'), ['build'], { cwd: engineDir, env, log });
+  await runOk(join(engineDir, 'node_modules/.bin/medusa'), ['build'], { cwd: engineDir, env: buildEnv, log });
   await runOk('npm', ['run', 'build'], { cwd: storefrontDir, env, log });
   return (performance.now() - started) / 1000;
 }
