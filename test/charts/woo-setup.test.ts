@@ -25,7 +25,11 @@ echo "$*" >>"$s/calls"
 user_ok() { for a in "$@"; do [ "$a" = "--user=$ADMIN_USER" ] && return 0; done; echo "not as admin: $*" >&2; exit 9; }
 case "$1 $2" in
   "core is-installed") [ -e "$s/installed" ] ;;
-  "core install") touch "$s/installed" ;;
+  "core install")
+    # A secret on argv is visible to every process (ps): the password must come on stdin.
+    case "$*" in *--admin_password*) echo "admin password on the command line" >&2; exit 7 ;; esac
+    case "$*" in *--prompt=admin_password*) IFS= read -r pw; printf '%s' "$pw" >"$s/install-password" ;; esac
+    touch "$s/installed" ;;
   "option update") mkdir -p "$s/options"; printf '%s' "$4" >"$s/options/$3" ;;
   "rewrite structure" | "rewrite flush") ;;
   "plugin is-active") [ -e "$s/active-$3" ] ;;
@@ -97,7 +101,7 @@ describe('charts/woocommerce-store/files/setup.sh', { timeout: 60_000 }, () => {
             PATH: `${bin}:${process.env.PATH ?? ''}`,
             WP_STATE: state,
             ADMIN_USER: 'storeadmin',
-            ADMIN_PASSWORD: 'pw',
+            ADMIN_PASSWORD: 's3cret-pw',
             ADMIN_EMAIL: 'alice@example.com',
             STORE_URL: 'http://shop.example.test',
             STORE_TITLE: "Alice's Store",
@@ -129,6 +133,9 @@ describe('charts/woocommerce-store/files/setup.sh', { timeout: 60_000 }, () => {
       log.filter((l) => l.startsWith('wc shipping_zone_method create 0 --method_id=flat_rate')),
     ).toHaveLength(1);
     expect(log.find((l) => l.startsWith('core install'))).toContain("--title=Alice's Store");
+    // The admin password reached WP-CLI on stdin, and no command line carried it.
+    expect(readFileSync(join(state, 'install-password'), 'utf8')).toBe('s3cret-pw');
+    expect(log.filter((l) => l.includes('s3cret-pw'))).toEqual([]);
     expect(option('woocommerce_coming_soon')).toBe('no');
     expect(option('woocommerce_store_pages_only')).toBe('no');
     expect(option('woocommerce_currency')).toBe('USD');

@@ -107,8 +107,9 @@ step "order $order_id placed (status $(jq -r .status "$work/checkout.json"))"
 # No `testcookie` field: WordPress marks its test cookie Secure on an https site, and the in-cluster
 # check talks plain HTTP to the web Service; the session cookies follow the request's scheme.
 step "admin: logging in as $ADMIN_USER"
-status=$(curl "${curl_opts[@]}" -c "$jar" -o /dev/null -w '%{http_code}' \
-  --data-urlencode "log=$ADMIN_USER" --data-urlencode "pwd=$ADMIN_PASSWORD" \
+# The password goes to curl on stdin (pwd@-), never on its command line where ps would show it.
+status=$(printf '%s' "$ADMIN_PASSWORD" | curl "${curl_opts[@]}" -c "$jar" -o /dev/null -w '%{http_code}' \
+  --data-urlencode "log=$ADMIN_USER" --data-urlencode "pwd@-" \
   --data-urlencode "redirect_to=$url/wp-admin/" \
   "$url/wp-login.php") || fail "POST wp-login.php: connection failed"
 if [ "$status" != 302 ] || ! grep -q 'wordpress_logged_in_' "$jar"; then

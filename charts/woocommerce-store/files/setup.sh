@@ -32,8 +32,9 @@ if wp core is-installed; then
   log "WordPress already installed"
 else
   log "installing WordPress"
-  wp core install --url="$STORE_URL" --title="$STORE_TITLE" --admin_user="$ADMIN_USER" \
-    --admin_password="$ADMIN_PASSWORD" --admin_email="$ADMIN_EMAIL" --skip-email
+  # The password goes in on stdin (--prompt), never on a command line where ps would show it.
+  printf '%s\n' "$ADMIN_PASSWORD" | wp core install --url="$STORE_URL" --title="$STORE_TITLE" \
+    --admin_user="$ADMIN_USER" --admin_email="$ADMIN_EMAIL" --skip-email --prompt=admin_password
 fi
 # The title follows the store's display name (the operator never changes the credentials).
 wp option update blogname "$STORE_TITLE" >/dev/null
