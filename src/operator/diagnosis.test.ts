@@ -396,15 +396,7 @@ describe('events from before this attempt', () => {
       lastTimestamp: new Date(now.getTime() - 5000),
       involvedObject: { kind: 'StatefulSet', name: 'db' },
     } as CoreV1Event;
-    const snap = {
-      deployments: [],
-      statefulSets: [],
-      replicaSets: [],
-      jobs: [],
-      pvcs: [],
-      pods: [],
-      events: [e],
-    };
+    const snap = { ...empty, events: [e] };
     expect(diagnose(snap, { namespace: 's', plan: 'small', now })?.reason).toBe('QuotaExceeded');
     expect(
       diagnose(snap, { namespace: 's', plan: 'small', now, since: new Date(now.getTime() - 1000) }),

@@ -164,10 +164,7 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
         ctx.log.warn({ chart: chart.path }, 'engine chart not found; using the stand-in chart');
       await ctx.flush();
       // Helm stops on shutdown, or as soon as the namespace shows a failure a person must act on.
-      const abort = new AbortController();
-      const onShutdown = () => abort.abort();
-      ctx.signal.addEventListener('abort', onShutdown, { once: true });
-      const watch = watchWhileHelmRuns(ctx, namespace, abort);
+      const watch = watchWhileHelmRuns(ctx, namespace);
       const r = await helm
         .run(
           upgradeArgs({
@@ -178,12 +175,9 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
             timeoutSeconds: timeout,
             storeUid: ctx.store.metadata.uid,
           }),
-          { values, signal: abort.signal },
+          { values, signal: AbortSignal.any([ctx.signal, watch.signal]) },
         )
-        .finally(() => {
-          watch.stop();
-          ctx.signal.removeEventListener('abort', onShutdown);
-        });
+        .finally(watch.stop);
       if (ctx.signal.aborted) {
         // Whether helm handled the SIGTERM itself (exit code, "has been cancelled") or died of it;
         // never its output, which can quote the release.

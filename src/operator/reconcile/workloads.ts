@@ -85,15 +85,15 @@ function diagnosisContext(ctx: StoreContext, namespace: string): DiagnosisContex
  * Watches a store's namespace while a Helm action runs. Helm waits for the release's hook Jobs
  * (setup, seed) until its timeout, so a hook whose pod can never run (over quota, unschedulable,
  * its image missing) would otherwise show nothing for many minutes. The first failure a person can
- * act on aborts Helm (SIGTERM: Helm marks the release failed, not pending) and is kept for the
+ * act on aborts `signal` (Helm gets SIGTERM and marks the release failed) and is kept for the
  * report. Reading problems are left to the next look.
  */
 export function watchWhileHelmRuns(
   ctx: StoreContext,
   namespace: string,
-  abort: AbortController,
   everyMs = Math.max(ctx.deps.config.pollMs, 5000),
-): { stop: () => void; found: () => Diagnosis | undefined } {
+): { signal: AbortSignal; stop: () => void; found: () => Diagnosis | undefined } {
+  const abort = new AbortController();
   let found: Diagnosis | undefined;
   let looking = false;
   const timer = setInterval(() => {
@@ -101,7 +101,7 @@ export function watchWhileHelmRuns(
     looking = true;
     currentDiagnosis(ctx, namespace)
       .then((d) => {
-        if (d && !abort.signal.aborted) {
+        if (d) {
           found = d;
           abort.abort();
         }
@@ -111,7 +111,7 @@ export function watchWhileHelmRuns(
         looking = false;
       });
   }, everyMs);
-  return { stop: () => clearInterval(timer), found: () => found };
+  return { signal: abort.signal, stop: () => clearInterval(timer), found: () => found };
 }
 
 /** Workloads ready like kstatus says, or why not, in words a person can act on. */
