@@ -1,5 +1,5 @@
-import { down, status, up } from '../../test/cluster/harness/cluster.ts';
-import type { ClusterState } from '../../test/cluster/harness/state.ts';
+import { down, status, up } from '../devcluster/cluster.ts';
+import type { ClusterState } from '../devcluster/state.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from '../../test/cluster/harness/state.ts';
+import { defaultDataDir } from '../devcluster/state.ts';
 import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
 import { devClusterDown, devClusterStatus, devClusterUp } from './dev-cluster.ts';
 import { runOperator, UsageError } from './operator.ts';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { ensureBinaries } from '../../test/cluster/harness/binaries.ts';
+import { ensureBinaries } from '../devcluster/binaries.ts';
 import { makeClients } from '../kube/clients.ts';
 import { defaultOperatorConfig, type OperatorConfig } from '../operator/config.ts';
 import { startOperator } from '../operator/operator.ts';

@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 import { guardrailManifests, namespaceManifest } from '../../src/operator/reconcile/manifests.ts';
 import { defaultPlans } from '../../src/store/plans.ts';
 import type { Engine, Plan, Store } from '../../src/store/schema.ts';
-import { createAll } from '../cluster/harness/kube.ts';
+import { createAll } from '../../src/devcluster/kube.ts';
 import { eventually } from '../cluster/testing.ts';
 
 /** The engine charts under test, and what each one is expected to look like. */

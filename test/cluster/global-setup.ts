@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { down, up } from './harness/cluster.ts';
+import { down, up } from '../../src/devcluster/cluster.ts';
 
 export interface TestClusterInfo {
   kubeconfig: string;

@@ -5,9 +5,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { down } from './harness/cluster.ts';
-import { isOurs } from './harness/processes.ts';
-import { readState } from './harness/state.ts';
+import { down } from '../../src/devcluster/cluster.ts';
+import { isOurs } from '../../src/devcluster/processes.ts';
+import { readState } from '../../src/devcluster/state.ts';
 import { testCluster } from './testing.ts';
 
 const root = join(import.meta.dirname, '..', '..');

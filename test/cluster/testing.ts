@@ -10,7 +10,7 @@ import {
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
 import { inject } from 'vitest';
-import { kubeConfigFrom } from './harness/kube.ts';
+import { kubeConfigFrom } from '../../src/devcluster/kube.ts';
 
 /** Clients and tools for the cluster the global setup started. */
 export function testCluster() {

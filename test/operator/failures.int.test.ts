@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeNodes } from '../cluster/harness/nodes.ts';
+import { fakeNodes } from '../../src/devcluster/nodes.ts';
 import {
   OperatorProcess,
   type PrivateCluster,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { down, up } from '../cluster/harness/cluster.ts';
-import { kubeConfigFrom } from '../cluster/harness/kube.ts';
+import { down, up } from '../../src/devcluster/cluster.ts';
+import { kubeConfigFrom } from '../../src/devcluster/kube.ts';
 import type { Store } from '../../src/store/schema.ts';
 
 const root = join(import.meta.dirname, '..', '..');

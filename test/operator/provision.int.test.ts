@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../cluster/harness/ports.ts';
+import { freePort } from '../../src/devcluster/ports.ts';
 import {
   OperatorProcess,
   type PrivateCluster,

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const buildScript = join(dirname(fileURLToPath(import.meta.url)), '..', 'build.sh');
+const buildScript = join(dirname(fileURLToPath(import.meta.url)), 'build.sh');
 
 /** The binaries the harness and the tests use, all in one cache directory keyed by their versions. */
 export interface Binaries {
@@ -37,7 +37,7 @@ function runBuild(args: string[]): Promise<string> {
     child.on('close', (code) => {
       const dir = out.trim().split('\n').pop() ?? '';
       if (code === 0 && dir) resolve(dir);
-      else reject(new Error(`test/cluster/build.sh exited with ${code}`));
+      else reject(new Error(`src/devcluster/build.sh exited with ${code}`));
     });
   });
 }

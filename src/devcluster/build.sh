@@ -5,8 +5,8 @@
 # by the wrapper modules' checksums. Prints that directory on stdout as its last line;
 # progress goes to stderr.
 #
-#   test/cluster/build.sh            build if needed, print the bin dir
-#   test/cluster/build.sh --print    print the bin dir without building
+#   src/devcluster/build.sh            build if needed, print the bin dir
+#   src/devcluster/build.sh --print    print the bin dir without building
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
