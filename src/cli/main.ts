@@ -14,8 +14,11 @@ Usage:
   storeplane dev cluster down [--dir D]     stop it and delete its data
   storeplane operator [flags]               run only the operator (installs the Store CRD first)
       --kubeconfig F  --namespace NS (storeplane-system)  --concurrency N (4)
-      --deadline-seconds N (600)  --retry-budget N (5)  --resync-seconds N (300)
-      --metrics-port P  --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
+      --deadline-seconds N (600: an attempt not Ready by then fails and is retried)
+      --retry-budget N (5)  --retry-window-seconds N (600: Stalled only after N tries spanning this long)
+      --resync-seconds N (300)  --override-manager NAME (writes by this field manager count as drift)
+      --metrics-bind-address HOST:PORT (/metrics, /healthz, /readyz)  --metrics-port P (= 127.0.0.1:P)
+      --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
       --chart-values <engine>=<file>  (the environment's values, e.g. charts/woocommerce-store/values-prod.yaml;
                                        the operator's per-store values are layered over them)
       --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}})
@@ -37,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
       concurrency: { type: 'string' },
       'deadline-seconds': { type: 'string' },
       'retry-budget': { type: 'string' },
+      'retry-window-seconds': { type: 'string' },
+      'metrics-bind-address': { type: 'string' },
+      'override-manager': { type: 'string', multiple: true },
       'resync-seconds': { type: 'string' },
       'metrics-port': { type: 'string' },
       chart: { type: 'string', multiple: true },

@@ -17,8 +17,11 @@ export interface OperatorFlags {
   concurrency?: string;
   'deadline-seconds'?: string;
   'retry-budget'?: string;
+  'retry-window-seconds'?: string;
   'resync-seconds'?: string;
   'metrics-port'?: string;
+  'metrics-bind-address'?: string;
+  'override-manager'?: string[];
   chart?: string[];
   'chart-values'?: string[];
   'base-domain'?: string;
@@ -103,6 +106,16 @@ export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
     provisioningDeadlineMs:
       positiveInt('deadline-seconds', f['deadline-seconds'], d.provisioningDeadlineMs / 1000) * 1000,
     retryBudget: positiveInt('retry-budget', f['retry-budget'], d.retryBudget),
+    retryWindowMs:
+      positiveInt('retry-window-seconds', f['retry-window-seconds'], d.retryWindowMs / 1000, 0) * 1000,
+    foreignManagers: [
+      ...d.foreignManagers,
+      ...(f['override-manager'] ?? []).map((m) => {
+        if (!/^[\x21-\x7e]{1,128}$/.test(m))
+          throw new UsageError(`--override-manager takes a field manager name (got "${m}")`);
+        return { prefix: m };
+      }),
+    ],
     resyncMs: positiveInt('resync-seconds', f['resync-seconds'], d.resyncMs / 1000) * 1000,
     charts,
     chartValues,
@@ -124,6 +137,22 @@ export async function findHelm(explicit?: string): Promise<string> {
   return chosen ?? (await ensureBinaries()).helm;
 }
 
+/** `--metrics-bind-address host:port`, or `--metrics-port P` for 127.0.0.1:P; undefined: no server. */
+export function metricsAddress(f: OperatorFlags): { host: string; port: number } | undefined {
+  const bind = f['metrics-bind-address'];
+  if (bind !== undefined) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(bind);
+    const port = Number(m?.[2]);
+    if (!m || port > 65535)
+      throw new UsageError(
+        `--metrics-bind-address takes host:port, e.g. 0.0.0.0:8080 or :8080 (got "${bind}")`,
+      );
+    return { host: (m[1] || '0.0.0.0').replace(/^\[|\]$/g, ''), port };
+  }
+  if (f['metrics-port'] === undefined) return undefined;
+  return { host: '127.0.0.1', port: positiveInt('metrics-port', f['metrics-port'], 0, 0) };
+}
+
 /** Installs the CRD and runs the operator in the foreground until SIGTERM/SIGINT. */
 export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Promise<number> {
   const config = operatorConfigFromFlags(f);
@@ -135,15 +164,21 @@ export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Pr
     pino.destination(2),
   );
   const helmBinary = await findHelm(f.helm);
-  if (!f['skip-crd-install']) await installStoreCrd(makeClients(kc));
+  if (!f['skip-crd-install']) {
+    const clients = await makeClients(kc);
+    try {
+      await installStoreCrd(clients);
+    } finally {
+      clients.close();
+    }
+  }
   const kubeconfigEnv = kubeconfigPath ?? f.kubeconfig ?? process.env.KUBECONFIG;
   const op = await startOperator({
     kc,
     config,
     helmBinary,
     log,
-    metricsPort:
-      f['metrics-port'] === undefined ? undefined : positiveInt('metrics-port', f['metrics-port'], 0, 0),
+    metricsAddress: metricsAddress(f),
     identity: f.identity,
     helmEnv: kubeconfigEnv ? { KUBECONFIG: kubeconfigEnv } : {},
   });

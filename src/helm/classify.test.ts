@@ -33,7 +33,29 @@ describe('classifyHelmError', () => {
         'Error: INSTALLATION FAILED: 1 error occurred:\n' +
         '\t* persistentvolumeclaims "data-db-0" is forbidden: exceeded quota: store-quota, requested: requests.storage=20Gi, used: requests.storage=0, limited: requests.storage=10Gi\n',
       kind: 'quota',
-      message: 'INSTALLATION FAILED: 1 error occurred:',
+      message:
+        'INSTALLATION FAILED: 1 error occurred: persistentvolumeclaims "data-db-0" is forbidden: exceeded quota: store-quota, requested: requests.storage=20Gi, used: requests.storage=0, limited: requests.storage=10Gi',
+    },
+    {
+      // "Forbidden" here is an immutable field, not a missing permission: the fix is not RBAC.
+      name: 'a change to a StatefulSet claim template',
+      stderr:
+        'Error: UPGRADE FAILED: failed to create typed patch object (store-x/shop-db; apps/v1, Kind=StatefulSet): ' +
+        'StatefulSet.apps "shop-db" is invalid: spec: Forbidden: updates to statefulset spec for fields other than ' +
+        "'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\n",
+      kind: 'immutable',
+      message:
+        'UPGRADE FAILED: failed to create typed patch object (store-x/shop-db; apps/v1, Kind=StatefulSet): ' +
+        'StatefulSet.apps "shop-db" is invalid: spec: Forbidden: updates to statefulset spec for fields other than ' +
+        "'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    },
+    {
+      name: 'a field that is immutable',
+      stderr:
+        'Error: UPGRADE FAILED: cannot patch "shop-setup" with kind Job: Job.batch "shop-setup" is invalid: spec.selector: Invalid value: {}: field is immutable\n',
+      kind: 'immutable',
+      message:
+        'UPGRADE FAILED: cannot patch "shop-setup" with kind Job: Job.batch "shop-setup" is invalid: spec.selector: Invalid value: {}: field is immutable',
     },
     {
       name: 'RBAC denial',
@@ -55,8 +77,9 @@ describe('classifyHelmError', () => {
         "Error: INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s):\n" +
         'store-standin:\n- replicas: Invalid type. Expected: integer, given: string\n',
       kind: 'invalid-values',
+      // The whole reason: the part naming the value is what a person needs.
       message:
-        "INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s):",
+        "INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s): store-standin: replicas: Invalid type. Expected: integer, given: string",
     },
     {
       name: 'a resource owned by someone else',
@@ -125,9 +148,9 @@ describe('classifyHelmError', () => {
     });
   }
 
-  it('caps the message at 1000 characters', () => {
+  it('caps the message at 1500 characters', () => {
     const e = classifyHelmError(`Error: ${'x'.repeat(5000)}`);
-    expect(e.message).toHaveLength(1000);
+    expect(e.message).toHaveLength(1500);
   });
 });
 

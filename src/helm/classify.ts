@@ -4,6 +4,7 @@ export type HelmErrorKind =
   | 'pending'
   | 'timeout'
   | 'quota'
+  | 'immutable'
   | 'forbidden'
   | 'chart-not-found'
   | 'invalid-values'
@@ -14,7 +15,10 @@ export type HelmErrorKind =
 
 export interface HelmError {
   kind: HelmErrorKind;
-  /** The first meaningful line, without secrets (helm does not print values on error). */
+  /**
+   * Helm's whole reason on one line, from its `Error:` line on (helm never prints values on
+   * error; its warnings are left out). A schema refusal keeps the part naming the value.
+   */
   message: string;
 }
 
@@ -24,7 +28,12 @@ const rules: [HelmErrorKind, RegExp][] = [
   ['no-deployed-release', /has no deployed releases/i],
   ['timeout', /context deadline exceeded|timed out waiting|timeout waiting/i],
   ['quota', /exceeded quota|forbidden: exceeded/i],
-  ['forbidden', /is forbidden|forbidden:|unauthorized/i],
+  // An immutable field is refused with "Forbidden" too, but no permission is missing.
+  [
+    'immutable',
+    /field is immutable|Forbidden: updates to (statefulset|persistentvolumeclaim) spec|spec is immutable|may not be changed|cannot be changed/i,
+  ],
+  ['forbidden', /is forbidden: User "[^"]*" cannot|is forbidden|unauthorized/i],
   ['chart-not-found', /path .* not found|chart .* not found|no such file or directory|failed to download/i],
   [
     'invalid-values',
@@ -37,14 +46,21 @@ const rules: [HelmErrorKind, RegExp][] = [
   ],
 ];
 
-export function classifyHelmError(stderr: string): HelmError {
+const noise = /^(WARNING|walk\.go|level=WARN|W\d{4} )/i;
+
+export function classifyHelmError(stderr: string, maxLength = 1500): HelmError {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^(WARNING|walk\.go|level=WARN)/i.test(l));
-  const errorLine =
-    lines.find((l) => l.startsWith('Error:')) ?? lines[lines.length - 1] ?? 'helm failed without output';
-  const message = errorLine.replace(/^Error:\s*/, '').slice(0, 1000);
+    .filter((l) => l && !noise.test(l));
+  const start = lines.findIndex((l) => l.startsWith('Error:'));
+  const reason = start === -1 ? lines.slice(-3) : lines.slice(start);
+  const message =
+    reason
+      .map((l, i) => (i === 0 ? l.replace(/^Error:\s*/, '') : l.replace(/^[*-]\s*/, '')))
+      .join(' ')
+      .replace(/:\s*(\d+ errors? occurred:)\s*/, ': $1 ')
+      .slice(0, maxLength) || 'helm failed without output';
   for (const [kind, pattern] of rules) if (pattern.test(stderr)) return { kind, message };
   return { kind: 'unknown', message };
 }

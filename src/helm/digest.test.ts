@@ -30,7 +30,7 @@ describe('canonicalJson', () => {
 });
 
 describe('configDigest', () => {
-  const chart = { name: 'medusa-store', version: '1.2.3' };
+  const chart = { name: 'medusa-store', version: '1.2.3', content: 'sha256:aaa' };
   const values = { plan: 'small', web: { replicas: 1, image: 'medusa:2' } };
 
   it('is stable, prefixed and independent of key order', () => {
@@ -38,18 +38,24 @@ describe('configDigest', () => {
     expect(d).toMatch(/^sha256:[0-9a-f]{32}$/);
     expect(
       configDigest(
-        { version: '1.2.3', name: 'medusa-store' },
+        { content: 'sha256:aaa', version: '1.2.3', name: 'medusa-store' },
         { web: { image: 'medusa:2', replicas: 1 }, plan: 'small' },
       ),
     ).toBe(d);
   });
 
-  const changes: { name: string; chart: { name: string; version: string }; values: unknown }[] = [
+  const changes: {
+    name: string;
+    chart: { name: string; version: string; content: string };
+    values: unknown;
+  }[] = [
     { name: 'a value changes', chart, values: { ...values, plan: 'medium' } },
     { name: 'a nested value changes', chart, values: { ...values, web: { replicas: 2, image: 'medusa:2' } } },
     { name: 'a value is added', chart, values: { ...values, extra: true } },
     { name: 'the chart version changes', chart: { ...chart, version: '1.2.4' }, values },
     { name: 'the chart name changes', chart: { ...chart, name: 'woocommerce-store' }, values },
+    // A fixed chart (same version, other templates) must reach the stores that use it.
+    { name: "the chart's content changes", chart: { ...chart, content: 'sha256:bbb' }, values },
   ];
   for (const tc of changes) {
     it(`changes when ${tc.name}`, () => {

@@ -13,7 +13,13 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Digest of what a release should be: chart identity + version + values. */
-export function configDigest(chart: { name: string; version: string }, values: unknown): string {
+/**
+ * Digest of what a release should be: the chart's identity, version and content (so a fixed chart
+ * reaches existing stores) and the values.
+ */
+export function configDigest(
+  chart: { name: string; version: string; content: string },
+  values: unknown,
+): string {
   return `sha256:${createHash('sha256').update(canonicalJson({ chart, values })).digest('hex').slice(0, 32)}`;
 }

@@ -22,8 +22,12 @@ export interface HelmRunner {
   run(args: string[], opts?: HelmRunOptions): Promise<HelmResult>;
   /** Number of helm children running now. */
   running(): number;
-  /** SIGTERM every running child (never SIGKILL: helm then marks the release failed, not pending) and wait. */
-  terminateAll(): Promise<void>;
+  /**
+   * SIGTERM every running child (helm then marks its release failed, not pending) and wait. With
+   * `killAfterMs`, a child still running then is killed: only for a leader that lost its lease,
+   * which must not write once a standby may lead (the new leader unlocks what is left pending).
+   */
+  terminateAll(killAfterMs?: number): Promise<string[]>;
 }
 
 export interface HelmRunnerConfig {
@@ -95,9 +99,23 @@ export function createHelmRunner(config: HelmRunnerConfig): HelmRunner {
   return {
     run,
     running: () => children.size,
-    async terminateAll() {
+    async terminateAll(killAfterMs?: number) {
+      const killed: string[] = [];
       for (const child of children) child.kill('SIGTERM');
-      await Promise.all(exits.values());
+      const all = Promise.all(exits.values());
+      if (killAfterMs === undefined) {
+        await all;
+        return killed;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, killAfterMs)))]);
+      clearTimeout(timer);
+      for (const child of children) {
+        killed.push(child.spawnargs.slice(1, 3).join(' '));
+        child.kill('SIGKILL');
+      }
+      await all;
+      return killed;
     },
   };
 }

@@ -157,6 +157,16 @@ describe('diagnose', () => {
       fix: 'plan "medium"',
     },
     {
+      // Fault 4: the replacement of a terminating pod is refused until the old one is gone.
+      name: 'a quota refusal while a pod is terminating clears by itself: waiting',
+      snapshot: {
+        replicaSets: [replicaSet([{ type: 'ReplicaFailure', status: 'True', message: quotaMessage }])],
+        pods: [
+          { metadata: { name: 'web-old', deletionTimestamp: ago(2) }, status: { phase: 'Running' } } as V1Pod,
+        ],
+      },
+    },
+    {
       name: 'quota wins over a crashing pod',
       snapshot: {
         events: [event('FailedCreate', quotaMessage, { kind: 'ReplicaSet', name: 'web-5d9c' })],
@@ -274,7 +284,7 @@ describe('diagnose', () => {
       snapshot: { pvcs: [pvc('Pending', 59)] },
     },
     {
-      name: 'PVC Pending for 60 s, with the provisioner event',
+      name: 'PVC Pending with the provisioner saying it failed',
       snapshot: {
         pvcs: [pvc('Pending', 60)],
         events: [
@@ -284,17 +294,22 @@ describe('diagnose', () => {
           }),
         ],
       },
-      reason: 'VolumePending',
+      reason: 'VolumeProvisioningFailed',
       message:
-        'PersistentVolumeClaim data-db-0 is still Pending: storageclass.storage.k8s.io "fast" not found',
-      fix: /StorageClass/,
+        'PersistentVolumeClaim data-db-0 cannot be provisioned: storageclass.storage.k8s.io "fast" not found',
+      fix: /kubectl get storageclass/,
     },
     {
-      name: 'PVC Pending for long, no event',
+      // Fault 11: network storage or a slow provisioner can take minutes; that is waiting.
+      name: 'PVC Pending for an hour with no provisioner error: still waiting, not a failure',
       snapshot: { pvcs: [pvc('Pending', 3600)] },
-      reason: 'VolumePending',
-      message: 'PersistentVolumeClaim data-db-0 is still Pending',
-      fix: 'kubectl get storageclass',
+    },
+    {
+      name: 'a provisioner error about another claim says nothing about this one',
+      snapshot: {
+        pvcs: [pvc('Pending', 60)],
+        events: [event('ProvisioningFailed', 'boom', { kind: 'PersistentVolumeClaim', name: 'other' })],
+      },
     },
     {
       name: 'PVC Bound for long: nothing wrong',

@@ -1,11 +1,8 @@
+import { reasons } from '../store/keys.ts';
+import type { Diagnosis } from './decide/outcome.ts';
 import { isScheduledRun, type WorkloadSnapshot } from './readiness.ts';
 
-/** A failure a person can act on: what happened, and what to do. */
-export interface Diagnosis {
-  reason: string;
-  message: string;
-  fix: string;
-}
+export type { Diagnosis };
 
 export interface DiagnosisContext {
   namespace: string;
@@ -15,8 +12,6 @@ export interface DiagnosisContext {
   unschedulableAfterMs?: number;
   /** Events before this (the start of this attempt) describe an earlier attempt, not this one. */
   since?: Date;
-  /** How long a PVC may stay Pending before it counts as failed. */
-  pvcPendingAfterMs?: number;
 }
 
 const olderThan = (time: string | Date | undefined, ms: number, now: Date) =>
@@ -24,7 +19,9 @@ const olderThan = (time: string | Date | undefined, ms: number, now: Date) =>
 
 /**
  * Why a store's workloads are not becoming ready, from Kubernetes signals only. Returns the most
- * actionable finding, or undefined when things are merely still in progress.
+ * actionable finding, or undefined when things are merely still in progress, including what
+ * clears by itself: a quota refusal while a pod is terminating (its replacement is created once
+ * it is gone) and a volume that binds slowly (only a provisioner error ends that).
  */
 export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis | undefined {
   const ns = ctx.namespace;
@@ -45,9 +42,10 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
     ),
     ...recent.filter((e) => e.reason === 'FailedCreate').map((e) => e.message ?? ''),
   ].filter((m) => /exceeded quota/.test(m));
-  if (quotaMessages[0]) {
+  const terminating = s.pods.some((p) => p.metadata?.deletionTimestamp);
+  if (quotaMessages[0] && !terminating) {
     return {
-      reason: 'QuotaExceeded',
+      reason: reasons.quotaExceeded,
       message: quotaMessages[0].slice(0, 600),
       fix: `The store's workloads ask for more than plan "${ctx.plan}" allows. Choose a larger plan (or, as an operator, raise the plan's quota), then retry.`,
     };
@@ -59,7 +57,7 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
   if (refused) {
     const psa = /violates PodSecurity/.test(refused.message ?? '');
     return {
-      reason: psa ? 'PodSecurityViolation' : 'PodCreationRefused',
+      reason: psa ? reasons.podSecurityViolation : reasons.podCreationRefused,
       message:
         `${refused.involvedObject?.kind} ${refused.involvedObject?.name}: ${refused.message ?? ''}`.slice(
           0,
@@ -79,7 +77,7 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
       const waiting = cs.state?.waiting?.reason;
       if (waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull' || waiting === 'InvalidImageName') {
         return {
-          reason: 'ImagePullFailed',
+          reason: reasons.imagePullFailed,
           message:
             `Pod ${name}: cannot pull image ${cs.image}: ${cs.state?.waiting?.message ?? waiting}`.slice(
               0,
@@ -90,14 +88,14 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
       }
       if (waiting === 'CrashLoopBackOff') {
         return {
-          reason: 'CrashLoopBackOff',
+          reason: reasons.crashLoopBackOff,
           message: `Pod ${name}: container ${cs.name} keeps crashing (${cs.restartCount} restarts)`,
           fix: `Read its logs: kubectl logs -n ${ns} ${name} -c ${cs.name} --previous. Then fix the cause and retry.`,
         };
       }
       if (waiting === 'CreateContainerConfigError') {
         return {
-          reason: 'ContainerConfigError',
+          reason: reasons.containerConfigError,
           message: `Pod ${name}: ${cs.state?.waiting?.message ?? waiting}`.slice(0, 600),
           fix: 'A Secret or ConfigMap the container needs is missing or lacks a key; retry re-creates the store credentials.',
         };
@@ -114,7 +112,7 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
       olderThan(scheduled.lastTransitionTime, ctx.unschedulableAfterMs ?? 15_000, ctx.now)
     ) {
       return {
-        reason: 'Unschedulable',
+        reason: reasons.unschedulable,
         message: `Pod ${name} cannot be scheduled: ${scheduled.message ?? 'no node fits'}`.slice(0, 600),
         fix: `No node has room for plan "${ctx.plan}". Add nodes or capacity to the cluster, or choose a smaller plan, then retry.`,
       };
@@ -125,29 +123,32 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
     const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     if (failed) {
       return {
-        reason: failed.reason === 'DeadlineExceeded' ? 'SetupJobDeadlineExceeded' : 'SetupJobFailed',
+        reason:
+          failed.reason === 'DeadlineExceeded' ? reasons.setupJobDeadlineExceeded : reasons.setupJobFailed,
         message: `Job ${job.metadata?.name} failed: ${failed.reason}: ${failed.message ?? ''}`.slice(0, 600),
         fix: `Read its logs: kubectl logs -n ${ns} job/${job.metadata?.name}. Fix the cause, then retry (the job is idempotent).`,
       };
     }
   }
   for (const pvc of s.pvcs) {
-    if (
-      pvc.status?.phase === 'Pending' &&
-      olderThan(pvc.metadata?.creationTimestamp, ctx.pvcPendingAfterMs ?? 60_000, ctx.now)
-    ) {
-      const event = s.events.find(
-        (e) =>
-          e.involvedObject?.name === pvc.metadata?.name && e.involvedObject?.kind === 'PersistentVolumeClaim',
-      );
+    if (pvc.status?.phase !== 'Pending') continue;
+    // Binding can take minutes (network storage, a slow provisioner): only the provisioner
+    // saying it failed is a failure.
+    const failed = recent.find(
+      (e) =>
+        e.reason === 'ProvisioningFailed' &&
+        e.involvedObject?.name === pvc.metadata?.name &&
+        e.involvedObject?.kind === 'PersistentVolumeClaim',
+    );
+    if (failed) {
       return {
-        reason: 'VolumePending',
+        reason: reasons.volumeProvisioningFailed,
         message:
-          `PersistentVolumeClaim ${pvc.metadata?.name} is still Pending${event?.message ? `: ${event.message}` : ''}`.slice(
+          `PersistentVolumeClaim ${pvc.metadata?.name} cannot be provisioned: ${failed.message ?? ''}`.slice(
             0,
             600,
           ),
-        fix: `Check that the cluster has a default StorageClass that can provision volumes (kubectl get storageclass) and room under the plan's storage quota.`,
+        fix: `Check that the cluster has a StorageClass that can provision volumes (kubectl get storageclass; kubectl describe pvc -n ${ns} ${pvc.metadata?.name}) and room under the plan's storage quota, then retry.`,
       };
     }
   }

@@ -50,6 +50,7 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private lastRenew = 0;
+  private renewDeadline: NodeJS.Timeout | undefined;
   private observed: { holder?: string; renewTime?: string; at: number } | undefined;
 
   constructor(
@@ -62,27 +63,55 @@ export class LeaderElector {
     return this.leading;
   }
 
+  /** When the lease we last renewed expires for the others (ms since the epoch), if we led. */
+  leaseExpiresAt(): number | undefined {
+    return this.lastRenew ? this.lastRenew + this.cfg.leaseDurationSeconds * 1000 : undefined;
+  }
+
   async run(): Promise<void> {
     while (!this.stopped) {
+      // The renewal counts from before the request: the lease may expire for the others from then.
+      const sent = Date.now();
       const ok = await this.tryAcquireOrRenew().catch(() => false);
       const now = Date.now();
       if (ok) {
-        this.lastRenew = now;
+        this.lastRenew = sent;
+        this.armRenewDeadline();
         if (!this.leading) {
           this.leading = true;
           this.callbacks.onStartedLeading();
         }
       } else if (this.leading && now - this.lastRenew > this.cfg.renewDeadlineSeconds * 1000) {
-        this.leading = false;
-        this.callbacks.onStoppedLeading();
+        this.stopLeading();
       }
       await sleep(this.cfg.retryPeriodSeconds * 1000);
     }
   }
 
+  /**
+   * A timer, not the next loop turn, ends leadership at the renew deadline: a renewal request
+   * that hangs (a partition) must not keep us leading past the time a standby may take over.
+   */
+  private armRenewDeadline(): void {
+    clearTimeout(this.renewDeadline);
+    const left = this.lastRenew + this.cfg.renewDeadlineSeconds * 1000 - Date.now();
+    this.renewDeadline = setTimeout(() => this.stopLeading(), Math.max(0, left));
+    this.renewDeadline.unref();
+  }
+
+  /** Leadership lost: stop campaigning too (the process exits and starts over, as client-go's do). */
+  private stopLeading(): void {
+    clearTimeout(this.renewDeadline);
+    if (!this.leading) return;
+    this.stopped = true;
+    this.leading = false;
+    this.callbacks.onStoppedLeading();
+  }
+
   /** Stop campaigning; a leader hands the lease back so a standby takes over at once. */
   async release(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.renewDeadline);
     if (!this.leading) return;
     this.leading = false;
     try {

@@ -1,29 +1,35 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { promisify } from 'node:util';
-import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createHelmRunner } from '../helm/runner.ts';
-import { apply, makeClients } from '../kube/clients.ts';
+import { agentFor, makeClients } from '../kube/clients.ts';
 import { EventRecorder } from '../kube/events.ts';
-import { type Store, storeGroup, storePlural, storeVersion } from '../store/schema.ts';
+import type { RawObject } from '../kube/raw.ts';
+import { watchMetadata } from '../kube/watch.ts';
+import { labels, managedByValue, storeResource } from '../store/keys.ts';
+import { storeOfNamespace } from '../store/naming.ts';
+import type { Store } from '../store/schema.ts';
 import { jittered } from './backoff.ts';
+import { loadEngineCharts } from './charts.ts';
 import type { OperatorConfig } from './config.ts';
 import { resilientInformer } from './informers.ts';
 import { defaultLeaderElection, LeaderElector } from './leader.ts';
 import { createMetrics } from './metrics.ts';
+import { type HealthServer, startHealthServer } from './health.ts';
 import { WorkQueue } from './queue.ts';
 import type { OperatorDeps } from './reconcile/context.ts';
-import { storeLabel } from './reconcile/manifests.ts';
 import { reconcileStore } from './reconcile/store.ts';
+import { StoreChangeFilter } from './triggers.ts';
 
 export interface OperatorOptions {
   kc: KubeConfig;
   config: OperatorConfig;
   helmBinary: string;
   log: Logger;
-  metricsPort?: number;
+  /** host:port for /metrics, /healthz and /readyz (port 0: any free port). */
+  metricsAddress?: { host: string; port: number };
   identity?: string;
   /** Environment for helm (KUBECONFIG etc.). */
   helmEnv?: Record<string, string>;
@@ -43,38 +49,38 @@ async function helmMajorVersion(binary: string): Promise<number> {
   return major;
 }
 
+/** Kinds in store namespaces whose changes wake the store (metadata-only, cluster-wide). */
+const workloadPaths = [
+  '/api/v1/pods',
+  '/api/v1/persistentvolumeclaims',
+  '/apis/apps/v1/deployments',
+  '/apis/apps/v1/statefulsets',
+  '/apis/batch/v1/jobs',
+];
+
 /**
- * The operator process: informers on Stores and store namespaces, a keyed work queue, and Lease
- * leader election. Standbys keep warm caches; only the leader reconciles.
+ * The operator process: a Store informer, metadata-only watches that wake a store when its
+ * workloads change, a keyed work queue, and Lease leader election. Standbys keep warm caches;
+ * only the leader reconciles.
  */
 export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
   const { kc, config, log } = opts;
-  const clients = makeClients(kc);
+  const charts = loadEngineCharts(config.charts);
+  const clients = await makeClients(kc, { timeoutMs: config.apiTimeoutMs });
+  const { renewDeadlineSeconds } = defaultLeaderElection;
+  // Lease calls must give up well before the renew deadline.
+  const leaseClients = await makeClients(kc, {
+    timeoutMs: Math.min(5000, (renewDeadlineSeconds * 1000) / 2),
+  });
   const identity = opts.identity ?? `${hostname()}-${process.pid}`;
-  await apply(clients, {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: config.namespace },
-  } as V1Namespace);
+  await ensureOwnNamespace(clients, config.namespace);
 
-  const storePath = `/apis/${storeGroup}/${storeVersion}/${storePlural}`;
+  const storePath = `/apis/${storeResource.group}/${storeResource.version}/${storeResource.plural}`;
   const stores = resilientInformer<KubernetesObject>(
     kc,
     storePath,
-    () =>
-      clients.custom.listClusterCustomObject({
-        group: storeGroup,
-        version: storeVersion,
-        plural: storePlural,
-      }) as never,
+    () => clients.custom.listClusterCustomObject(storeResource) as never,
     log,
-  );
-  const namespaces = resilientInformer<V1Namespace>(
-    kc,
-    '/api/v1/namespaces',
-    () => clients.core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=storeplane' }),
-    log,
-    'app.kubernetes.io/managed-by=storeplane',
   );
 
   const metrics = createMetrics(() => stores.list() as unknown as Store[]);
@@ -92,11 +98,17 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     helm,
     helmMajor: await helmMajorVersion(opts.helmBinary),
     config,
+    charts,
     recorder: new EventRecorder(clients.core, 'storeplane-operator', identity),
     metrics,
     log,
     now: () => new Date(),
   };
+  for (const c of Object.values(charts))
+    log.info(
+      { engine: c.engine, chart: c.path, version: c.version, content: c.contentDigest },
+      'engine chart',
+    );
 
   const queue = new WorkQueue((key, signal) => reconcileStore(deps, key, signal), {
     concurrency: config.concurrency,
@@ -108,16 +120,39 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     onDepthChange: (d) => metrics.queueDepth.set(d),
   });
   const enqueue = (s: { metadata?: { name?: string } }) => s.metadata?.name && queue.add(s.metadata.name);
-  stores.on('add', enqueue);
-  stores.on('update', enqueue);
-  namespaces.on('update', (ns) => {
-    const store = ns.metadata?.labels?.[storeLabel];
-    if (store) queue.add(store);
+  // Our own status writes never wake a store: only what a person or another controller changed.
+  const changes = new StoreChangeFilter();
+  stores.on('add', (s: KubernetesObject) => {
+    changes.added(s as Store);
+    enqueue(s);
   });
-  namespaces.on('delete', (ns) => {
-    const store = ns.metadata?.labels?.[storeLabel];
-    if (store) queue.add(store);
+  stores.on('update', (s: KubernetesObject) => {
+    if (changes.updated(s as Store)) enqueue(s);
   });
+  stores.on('delete', (s: KubernetesObject) => {
+    changes.deleted(s as Store);
+    enqueue(s);
+  });
+
+  // Wake the store whose namespace saw a change (its workloads, or the namespace itself).
+  const wake = (_type: string, obj: RawObject) => {
+    const ns = obj.kind === 'Namespace' ? obj.metadata?.name : obj.metadata?.namespace;
+    const store = ns && storeOfNamespace(ns);
+    if (store && stores.get(store)) queue.add(store);
+  };
+  const agent = await agentFor(kc);
+  const watches = [
+    watchMetadata({
+      kc,
+      raw: clients.raw,
+      agent,
+      path: '/api/v1/namespaces',
+      labelSelector: `${labels.managedBy}=${managedByValue}`,
+      onEvent: wake,
+      log,
+    }),
+    ...workloadPaths.map((path) => watchMetadata({ kc, raw: clients.raw, agent, path, onEvent: wake, log })),
+  ];
 
   // Periodic resync: watches can miss events; every store is looked at again now and then.
   const resync = setInterval(() => {
@@ -130,21 +165,31 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     resolveDone = r;
   });
   let stopping = false;
+  let health: HealthServer | undefined;
   const stopAll = async (reason: 'shutdown' | 'lost-leadership') => {
     if (stopping) return;
     stopping = true;
     clearInterval(resync);
-    await queue.shutdown();
-    await helm.terminateAll();
+    queue.stop();
+    if (reason === 'lost-leadership') {
+      // A standby may lead once our lease expires: no helm of ours may still write by then.
+      const left = (elector.leaseExpiresAt() ?? Date.now()) - Date.now() - 1000;
+      const killed = await helm.terminateAll(Math.max(0, left));
+      if (killed.length) log.error({ killed }, 'helm did not stop before the lease expired; killed');
+    } else await helm.terminateAll();
+    await queue.drained();
     await elector.release();
+    for (const w of watches) w.stop();
     await stores.stopForGood();
-    await namespaces.stopForGood();
-    server?.close();
+    health?.close();
+    clients.close();
+    leaseClients.close();
+    agent.destroy();
     resolveDone({ reason });
   };
 
   const elector = new LeaderElector(
-    clients.coordination,
+    leaseClients.coordination,
     { namespace: config.namespace, name: 'storeplane-operator', identity, ...defaultLeaderElection },
     {
       onStartedLeading: () => {
@@ -161,33 +206,45 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     },
   );
 
+  let storesSynced = false;
   await stores.start();
-  await namespaces.start();
+  storesSynced = true;
   void elector.run();
 
-  let server: Server | undefined;
-  if (opts.metricsPort !== undefined) {
-    server = createServer((req, res) => {
-      if (req.url === '/metrics') {
-        metrics.queueDepth.set(queue.depth());
-        metrics.helmRunning.set(helm.running());
-        void metrics.registry.metrics().then((body) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(body);
-        });
-      } else if (req.url === '/healthz' || req.url === '/readyz') {
-        res.writeHead(200).end('ok');
-      } else res.writeHead(404).end();
+  if (opts.metricsAddress) {
+    health = await startHealthServer(opts.metricsAddress, {
+      metrics,
+      ready: () => {
+        const pending = [
+          storesSynced ? '' : 'store informer',
+          ...watches.map((w, i) => (w.synced() ? '' : `watch ${i}`)),
+        ].filter(Boolean);
+        return {
+          ok: pending.length === 0 && !stopping,
+          role: elector.isLeader() ? 'leader' : 'standby',
+          pending,
+        };
+      },
+      queueDepth: () => queue.depth(),
+      helmRunning: () => helm.running(),
     });
-    await new Promise<void>((r) => server?.listen(opts.metricsPort, '127.0.0.1', r));
   }
 
-  return {
-    done,
-    shutdown: () => stopAll('shutdown'),
-    metricsPort: () => {
-      const a = server?.address();
-      return a && typeof a === 'object' ? a.port : undefined;
-    },
-  };
+  return { done, shutdown: () => stopAll('shutdown'), metricsPort: () => health?.port() };
+}
+
+/** The operator's own namespace (its Lease and credentials vault) must exist; it is made only if missing. */
+async function ensureOwnNamespace(
+  clients: Awaited<ReturnType<typeof makeClients>>,
+  name: string,
+): Promise<void> {
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+  if (await clients.raw.get(ns)) return;
+  try {
+    await clients.raw.request('POST', '/api/v1/namespaces', { body: ns });
+  } catch (err) {
+    throw new Error(
+      `namespace ${name} does not exist and the operator may not create it (${String(err)}): create it first`,
+    );
+  }
 }

@@ -92,8 +92,8 @@ export class WorkQueue {
     return this.active.size;
   }
 
-  /** Stop taking work, abort running reconciles (their helm children get SIGTERM) and wait for them. */
-  async shutdown(): Promise<void> {
+  /** Stop taking work and abort running reconciles (their helm children get SIGTERM); returns at once. */
+  stop(): void {
     this.stopped = true;
     this.running = false;
     for (const t of this.timers.values()) clearTimeout(t.timer);
@@ -101,7 +101,17 @@ export class WorkQueue {
     this.ready.length = 0;
     this.queued.clear();
     this.abort.abort();
+  }
+
+  /** Resolves when every running reconcile has returned. */
+  async drained(): Promise<void> {
     await Promise.allSettled([...this.inflight]);
+  }
+
+  /** stop(), then wait for the running reconciles. */
+  async shutdown(): Promise<void> {
+    this.stop();
+    await this.drained();
   }
 
   private depthChanged(): void {

@@ -1,18 +1,7 @@
-import type { ActivityEntry, Condition, Phase } from './schema.ts';
+import { type ConditionType, conditionTypes } from './keys.ts';
+import type { ActivityEntry, Condition } from './schema.ts';
 
-export const conditionTypes = [
-  'Ready',
-  'Reconciling',
-  'Stalled',
-  'NamespaceReady',
-  'GuardrailsReady',
-  'CredentialsReady',
-  'Released',
-  'WorkloadsReady',
-  'SetupComplete',
-  'Drifted',
-] as const;
-export type ConditionType = (typeof conditionTypes)[number];
+export { conditionTypes, type ConditionType };
 
 export interface ConditionInput {
   type: ConditionType;
@@ -63,17 +52,6 @@ function sortConditions(list: Condition[]): Condition[] {
     return i === -1 ? conditionTypes.length : i;
   };
   return [...list].sort((a, b) => rank(a.type) - rank(b.type) || a.type.localeCompare(b.type));
-}
-
-/** The phase shown to people, derived from conditions (clients should key off conditions). */
-export function phaseOf(conditions: Condition[] | undefined, deleting: boolean): Phase {
-  if (deleting) return 'Deleting';
-  if (isTrue(conditions, 'Ready')) return 'Ready';
-  const ready = getCondition(conditions, 'Ready');
-  if (isTrue(conditions, 'Stalled') || (ready?.status === 'False' && ready.reason !== 'Progressing'))
-    return 'Failed';
-  if (!conditions?.length) return 'Pending';
-  return 'Provisioning';
 }
 
 /** Appends to the activity ring (newest last), keeping at most `max` entries. */

@@ -1,6 +1,7 @@
 import yaml from 'js-yaml';
 import { storeNameMax, storeNameMin, storeNamePattern } from './naming.ts';
-import { StoreSpec, StoreStatus, storeGroup, storePlural, storeVersion } from './schema.ts';
+import { storeGroup, storePlural, storeVersion } from './keys.ts';
+import { StoreSpec, StoreStatus } from './schema.ts';
 import { toStructural } from './schema-kit.ts';
 
 /**
@@ -54,7 +55,7 @@ export function storeCrd() {
               'x-kubernetes-validations': [
                 {
                   rule: nameRule,
-                  message: `store name must be ${storeNameMin} to ${storeNameMax} lower-case letters, digits or "-", starting and ending with a letter or digit`,
+                  message: `store name must be ${storeNameMin} to ${storeNameMax} lower-case letters, digits or "-", starting with a letter and ending with a letter or digit`,
                 },
               ],
             },

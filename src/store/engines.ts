@@ -4,9 +4,13 @@ import type { Engine, Store } from './schema.ts';
 /** What the platform needs to know about one engine; one driver per engine. */
 export interface EngineDriver {
   engine: Engine;
-  /** Chart directory name under charts/ once the engine chart exists. */
+  /** Chart directory name under charts/. */
   chartName: string;
   adminPath: string;
+  /** Pod Security Admission level the engine's pods pass (both engines run `restricted`). */
+  podSecurity: 'restricted' | 'baseline';
+  /** Ports the web tier may use to reach the database tier (DESIGN.md §6). */
+  databasePorts: number[];
   /** Keys of the credentials Secret, each with a generator run once, at first provisioning. */
   credentials: Record<string, () => string>;
 }
@@ -15,14 +19,18 @@ const secret =
   (bytes = 24) =>
   () =>
     randomBytes(bytes).toString('base64url');
+/** A per-store admin name, so no two stores share a guessable admin login. */
+const adminName = () => `admin-${randomBytes(4).toString('hex')}`;
 
 export const engineDrivers: Record<Engine, EngineDriver> = {
   woocommerce: {
     engine: 'woocommerce',
     chartName: 'woocommerce-store',
     adminPath: '/wp-admin/',
+    podSecurity: 'restricted',
+    databasePorts: [3306],
     credentials: {
-      'admin-user': () => 'storeadmin',
+      'admin-user': adminName,
       'admin-password': secret(18),
       'db-password': secret(),
       'db-root-password': secret(),
@@ -36,8 +44,11 @@ export const engineDrivers: Record<Engine, EngineDriver> = {
     engine: 'medusa',
     chartName: 'medusa-store',
     adminPath: '/app/',
+    podSecurity: 'restricted',
+    // PostgreSQL, and Redis when the chart enables it.
+    databasePorts: [5432, 6379],
     credentials: {
-      'admin-email': () => 'admin@store.local',
+      'admin-email': () => `${adminName()}@store.local`,
       'admin-password': secret(18),
       'db-password': secret(),
       'jwt-secret': secret(48),

@@ -3,12 +3,15 @@ import { namespaceFor, releaseFor, storeNameProblem } from './naming.ts';
 
 describe('storeNameProblem', () => {
   const lengthProblem = /must be 3 to 30 characters long/;
-  const charsetProblem = /lower-case letters, digits and "-", and start and end with a letter or digit/;
+  const charsetProblem =
+    /lower-case letters, digits and "-", start with a letter and end with a letter or digit/;
   const cases: { name: string; input: string; problem?: RegExp | string }[] = [
     { name: '3 characters', input: 'abc' },
     { name: '30 characters', input: 'a'.repeat(30) },
-    { name: 'digits and inner dashes', input: '1-shop-2' },
-    { name: 'starts with a digit', input: '9lives' },
+    { name: 'digits and inner dashes', input: 'shop-2-b' },
+    // Services need DNS-1035 labels: a name starting with a digit could never provision.
+    { name: 'starts with a digit', input: '9lives', problem: charsetProblem },
+    { name: 'all digits', input: '123', problem: charsetProblem },
     { name: 'empty', input: '', problem: '(got 0)' },
     { name: '2 characters', input: 'ab', problem: '(got 2)' },
     { name: '31 characters', input: 'a'.repeat(31), problem: '(got 31)' },

@@ -1,10 +1,30 @@
-/** DNS-1123 label, 3 to 30 characters: the store name is part of its namespace and hostnames. */
-export const storeNamePattern = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/**
+ * Store names: a DNS-1035 label (starts with a letter), 3 to 30 characters. The name becomes the
+ * namespace `store-<name>`, the Helm release and the prefix of the charts' Service names, and
+ * Services need DNS-1035 labels.
+ */
+export const storeNamePattern = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
 export const storeNameMin = 3;
 export const storeNameMax = 30;
 
+/** A platform user name. */
+export const userNamePattern = '[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?';
+/**
+ * An e-mail address every engine accepts: a subset of what WordPress's is_email() allows (it
+ * refuses, e.g., a domain without a dot or a one-letter top-level domain). The WooCommerce chart
+ * uses the same expression to decide whether the owner can be the admin e-mail.
+ */
+export const emailPattern =
+  '[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.[A-Za-z]{2,63}';
+export const ownerPattern = `^(?:${userNamePattern}|${emailPattern})$`;
+
 export function namespaceFor(storeName: string): string {
   return `store-${storeName}`;
+}
+
+/** The store a namespace belongs to, by its name (`store-<name>`), or undefined. */
+export function storeOfNamespace(namespace: string): string | undefined {
+  return namespace.startsWith('store-') ? namespace.slice('store-'.length) : undefined;
 }
 
 /** The Helm release name: stable, short, and the same for every engine. */
@@ -17,7 +37,7 @@ export function storeNameProblem(name: string): string | undefined {
     return `store name must be ${storeNameMin} to ${storeNameMax} characters long (got ${name.length})`;
   }
   if (!new RegExp(storeNamePattern).test(name)) {
-    return 'store name must consist of lower-case letters, digits and "-", and start and end with a letter or digit';
+    return 'store name must consist of lower-case letters, digits and "-", start with a letter and end with a letter or digit';
   }
   return undefined;
 }

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
+import { ownerPattern } from './naming.ts';
 import { stringEnum, withKube } from './schema-kit.ts';
+import { conditionTypes, storeApiVersion } from './keys.ts';
 
 /**
  * The Store contract (DESIGN.md §3), written once. It is the source of the TypeScript types,
@@ -21,12 +23,19 @@ export const StoreSpec = Type.Object(
         ],
       },
     ),
-    displayName: Type.String({ minLength: 1, maxLength: 80, description: 'Name shown to people.' }),
+    displayName: Type.String({
+      minLength: 1,
+      maxLength: 80,
+      // Any text people can read; control characters (newlines, tabs, ESC) have no place in a name.
+      pattern: '^[^\\x00-\\x1f\\x7f]*$',
+      description: 'Name shown to people (any text without control characters).',
+    }),
     owner: Type.String({
       minLength: 1,
       maxLength: 128,
-      pattern: '^[A-Za-z0-9][A-Za-z0-9._@+-]*$',
-      description: 'User who owns the store (a platform user name or e-mail).',
+      pattern: ownerPattern,
+      description:
+        'User who owns the store: a platform user name, or an e-mail address that WordPress and Medusa accept.',
     }),
     plan: stringEnum(plans, {
       default: 'small',
@@ -48,7 +57,7 @@ export const conditionStatuses = ['True', 'False', 'Unknown'] as const;
 
 export const Condition = Type.Object(
   {
-    type: Type.String({ maxLength: 64 }),
+    type: stringEnum(conditionTypes),
     status: stringEnum(conditionStatuses),
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
     lastTransitionTime: Type.String({ format: 'date-time' }),
@@ -59,7 +68,13 @@ export const Condition = Type.Object(
 );
 export type Condition = Static<typeof Condition>;
 
-export const phases = ['Pending', 'Provisioning', 'Ready', 'Failed', 'Deleting'] as const;
+/**
+ * For people; clients key off conditions. Pending: accepted, nothing done yet. Provisioning: an
+ * attempt (create, update, retry, repair) is under way. Ready: serving. Degraded: was Ready, a
+ * workload is not ready now, and the operator waits for it to recover. Failed: an attempt failed
+ * (retrying, or Stalled until a person acts). Deleting: being removed.
+ */
+export const phases = ['Pending', 'Provisioning', 'Ready', 'Degraded', 'Failed', 'Deleting'] as const;
 export type Phase = (typeof phases)[number];
 
 export const HistoryEntry = Type.Object(
@@ -68,7 +83,7 @@ export const HistoryEntry = Type.Object(
     chartVersion: Type.String(),
     configDigest: Type.String(),
     status: Type.String(),
-    action: stringEnum(['install', 'upgrade', 'recover'] as const),
+    action: stringEnum(['install', 'upgrade'] as const),
     time: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
@@ -97,6 +112,31 @@ export const Failure = Type.Object(
 );
 export type Failure = Static<typeof Failure>;
 
+/** The attempt under way: its deadline is measured from its start, and it ends at Ready or Stalled. */
+export const attemptKinds = ['provision', 'update', 'upgrade', 'retry', 'repair'] as const;
+export type AttemptKind = (typeof attemptKinds)[number];
+export const Attempt = Type.Object(
+  {
+    kind: stringEnum(attemptKinds),
+    startedAt: Type.String({ format: 'date-time' }),
+    generation: Type.Integer({ minimum: 0 }),
+    reason: Type.String({ maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type Attempt = Static<typeof Attempt>;
+
+/** A volume holding the store's data, as last seen: a claim recorded here that disappears is lost data. */
+export const DataVolumeStatus = Type.Object(
+  {
+    what: Type.String({ maxLength: 64 }),
+    claim: Type.String({ maxLength: 253 }),
+    size: Type.String({ maxLength: 32 }),
+  },
+  { additionalProperties: false },
+);
+export type DataVolumeStatus = Static<typeof DataVolumeStatus>;
+
 export const StoreStatus = Type.Object(
   {
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -112,23 +152,24 @@ export const StoreStatus = Type.Object(
     namespace: Type.Optional(Type.String()),
     history: Type.Optional(Type.Array(HistoryEntry, { maxItems: 5 })),
     failures: Type.Optional(
-      Type.Integer({ minimum: 0, description: 'Failed attempts for the current config digest.' }),
+      Type.Integer({ minimum: 0, description: 'Failed tries of the current attempt.' }),
+    ),
+    failingSince: Type.Optional(
+      Type.String({ format: 'date-time', description: 'First failed try of the current attempt.' }),
     ),
     lastFailure: Type.Optional(Failure),
     lastAttemptedConfigDigest: Type.Optional(Type.String()),
     lastHandledRequestedAt: Type.Optional(Type.String()),
-    provisioningStartedAt: Type.Optional(Type.String({ format: 'date-time' })),
-    readyAt: Type.Optional(Type.String({ format: 'date-time' })),
+    attempt: Type.Optional(Attempt),
+    volumes: Type.Optional(Type.Array(DataVolumeStatus, { maxItems: 8 })),
+    readyAt: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When the store first became Ready.' }),
+    ),
     activity: Type.Optional(Type.Array(ActivityEntry, { maxItems: 20 })),
   },
   { additionalProperties: false },
 );
 export type StoreStatus = Static<typeof StoreStatus>;
-
-export const storeGroup = 'storeplane.dev';
-export const storeVersion = 'v1alpha1';
-export const storeApiVersion = `${storeGroup}/${storeVersion}`;
-export const storePlural = 'stores';
 
 export interface Store {
   apiVersion: typeof storeApiVersion;
@@ -147,7 +188,3 @@ export interface Store {
   spec: StoreSpec;
   status?: StoreStatus;
 }
-
-/** Annotation that asks for a retry now (its value is any new string, usually a timestamp). */
-export const requestedAtAnnotation = 'storeplane.dev/requested-at';
-export const storeFinalizer = 'storeplane.dev/finalizer';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { guardrailManifests, namespaceManifest } from '../../src/operator/reconcile/manifests.ts';
 import { defaultPlans } from '../../src/store/plans.ts';
@@ -265,7 +265,7 @@ export async function storeNamespace(
   await createAll(kc, [
     ns,
     ...guardrailManifests(store, { plan: defaultPlans[plan], ingressNamespaces: ['ingress-nginx'] }),
-  ]);
+  ] as KubernetesObject[]);
   const core = kc.makeApiClient(CoreV1Api);
   await eventually('the quota status', async () => {
     const q = await core.readNamespacedResourceQuota({ name: 'store-quota', namespace });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkingV1Api } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { upgradeArgs } from '../../src/helm/release.ts';
+import { upgradeArgs } from '../../src/helm/args.ts';
 import { engineDrivers, releaseValues } from '../../src/store/engines.ts';
 import type { Store } from '../../src/store/schema.ts';
 import { eventually, testCluster, uniqueName } from '../cluster/testing.ts';
@@ -136,7 +136,15 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
   });
 
   it("the operator's own helm upgrade --install (server-side apply, no --wait) re-runs the hook Job", async () => {
-    const args = upgradeArgs({ release, namespace, chart: chart.dir, helmMajor: 4, timeoutSeconds: 150 });
+    const args = upgradeArgs({
+      release,
+      namespace,
+      chart: chart.dir,
+      helmMajor: 4,
+      timeoutSeconds: 150,
+      configDigest: 'sha256:0123456789abcdef0123456789abcdef',
+      description: 'Storeplane upgrade: test',
+    });
     const upgrade = await c.helm(...args, '-f', values);
     expect(upgrade.stderr).toBe('');
     expect(upgrade.code).toBe(0);

@@ -19,7 +19,7 @@ const rbac = join(import.meta.dirname, '..', '..', 'deploy', 'rbac', 'operator.y
 
 beforeAll(async () => {
   c = await privateCluster({ count: 1 });
-  await installStoreCrd(makeClients(c.kc));
+  await installStoreCrd(await makeClients(c.kc));
   const applied = await c.kubectl(['apply', '-f', rbac]);
   expect(applied.code).toBe(0);
   // A kubeconfig that authenticates as the operator's ServiceAccount, nothing more.

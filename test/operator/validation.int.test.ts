@@ -6,7 +6,7 @@ import { type PrivateCluster, privateCluster, storeYaml } from './harness.ts';
 let c: PrivateCluster;
 beforeAll(async () => {
   c = await privateCluster({ count: 1 });
-  await installStoreCrd(makeClients(c.kc));
+  await installStoreCrd(await makeClients(c.kc));
 });
 afterAll(async () => {
   await c?.stop();

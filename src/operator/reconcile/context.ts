@@ -3,17 +3,12 @@ import type { Logger } from 'pino';
 import type { HelmRunner } from '../../helm/runner.ts';
 import type { KubeClients } from '../../kube/clients.ts';
 import type { EventRecorder, EventType } from '../../kube/events.ts';
-import { addActivity, type ConditionInput, phaseOf, setCondition } from '../../store/conditions.ts';
-import {
-  type Store,
-  type StoreStatus,
-  storeApiVersion,
-  storeGroup,
-  storePlural,
-  storeVersion,
-} from '../../store/schema.ts';
+import { addActivity, type ConditionInput, removeCondition, setCondition } from '../../store/conditions.ts';
+import { events, storeApiVersion, storeKind, storeResource } from '../../store/keys.ts';
+import { namespaceFor, releaseFor } from '../../store/naming.ts';
+import type { AttemptKind, Store, StoreStatus } from '../../store/schema.ts';
+import type { EngineChart } from '../charts.ts';
 import type { OperatorConfig } from '../config.ts';
-import type { Diagnosis } from '../diagnosis.ts';
 import type { OperatorMetrics } from '../metrics.ts';
 
 export interface OperatorDeps {
@@ -21,30 +16,24 @@ export interface OperatorDeps {
   helm: HelmRunner;
   helmMajor: number;
   config: OperatorConfig;
+  charts: Record<Store['spec']['engine'], EngineChart>;
   recorder: EventRecorder;
   metrics: OperatorMetrics;
   log: Logger;
   now: () => Date;
 }
 
-/** What a stage decided. Stages run in order; the first one that is not `done` ends the pass. */
-export type StageOutcome =
-  | { kind: 'done' }
-  | { kind: 'progress'; message: string; requeueAfterMs: number }
-  | { kind: 'failed'; diagnosis: Diagnosis; stall?: boolean }
-  /** A Helm action ran: re-read everything on the next pass (one action per reconcile). */
-  | { kind: 'acted'; message: string };
-
-export const done: StageOutcome = { kind: 'done' };
-
 /**
  * One reconcile of one store: the store as read, a working copy of its status, and the effects
- * (status writes and Events) that stages ask for. Status is written only when it changed.
+ * (status writes and Events) that stages ask for. Status is written only when it changed, so an
+ * idle, healthy store causes no writes.
  */
 export class StoreContext {
   readonly status: StoreStatus;
-  /** A person asked for a retry in this pass (storeplane.dev/requested-at changed). */
-  retryRequested = false;
+  /** Chart values the volumes stage pins (dotted path → size), layered over the store's values. */
+  readonly pinnedValues = new Map<string, string>();
+  /** Claims to grow after the release (claim templates cannot be changed by the chart). */
+  readonly expansions: { claim: string; what: string; from: string; to: string }[] = [];
   private written: StoreStatus;
   private readonly pendingEvents: { type: EventType; reason: string; message: string }[] = [];
 
@@ -61,8 +50,20 @@ export class StoreContext {
     return this.store.metadata.name;
   }
 
+  get namespace(): string {
+    return namespaceFor(this.name);
+  }
+
+  get release(): string {
+    return releaseFor(this.name);
+  }
+
   get generation(): number {
     return this.store.metadata.generation ?? 1;
+  }
+
+  get chart(): EngineChart {
+    return this.deps.charts[this.store.spec.engine];
   }
 
   get log(): Logger {
@@ -73,7 +74,7 @@ export class StoreContext {
     this.status.conditions = setCondition(this.status.conditions, c, this.generation, this.deps.now());
   }
 
-  /** An Event on the Store plus an entry in the status activity ring. */
+  /** An Event on the Store plus an entry in the status activity ring. Never put a secret here. */
   event(type: EventType, reason: string, message: string): void {
     this.pendingEvents.push({ type, reason, message });
     this.status.activity = addActivity(this.status.activity, {
@@ -84,46 +85,41 @@ export class StoreContext {
     });
   }
 
-  failure(d: Diagnosis): void {
-    const since =
-      this.status.lastFailure?.reason === d.reason
-        ? this.status.lastFailure.since
-        : this.deps.now().toISOString();
-    this.status.lastFailure = {
-      reason: d.reason,
-      message: d.message.slice(0, 2048),
-      fix: d.fix.slice(0, 1024),
-      since,
+  /** Starts an attempt: its deadline runs from now and its failures are counted afresh. */
+  startAttempt(kind: AttemptKind, reason: string): void {
+    this.status.attempt = {
+      kind,
+      startedAt: this.deps.now().toISOString(),
+      generation: this.generation,
+      reason: reason.slice(0, 256),
     };
+    delete this.status.failures;
+    delete this.status.failingSince;
+    this.status.conditions = removeCondition(this.status.conditions, 'Stalled');
+    const { engine, plan } = this.store.spec;
+    if (kind === 'provision')
+      this.event('Normal', events.provisioning, `provisioning a ${engine} store (plan ${plan})`);
+    else if (kind === 'update' || kind === 'upgrade') this.event('Normal', events.updating, reason);
   }
 
   /** Writes status (if changed) and records queued Events. Call before any long action. */
   async flush(): Promise<void> {
-    this.status.phase = phaseOf(this.status.conditions, Boolean(this.store.metadata.deletionTimestamp));
     if (!isDeepStrictEqual(this.status, this.written)) {
-      const body = {
-        ...this.store,
-        apiVersion: storeApiVersion,
-        kind: 'Store' as const,
-        status: this.status,
-      };
       const updated = (await this.deps.clients.custom.replaceClusterCustomObjectStatus({
-        group: storeGroup,
-        version: storeVersion,
-        plural: storePlural,
+        ...storeResource,
         name: this.name,
-        body,
+        body: { ...this.store, apiVersion: storeApiVersion, kind: storeKind, status: this.status },
       })) as Store;
       this.store = updated;
       this.written = structuredClone(this.status);
     }
-    const events = this.pendingEvents.splice(0);
     const target = {
       apiVersion: storeApiVersion,
-      kind: 'Store',
+      kind: storeKind,
       name: this.name,
       uid: this.store.metadata.uid,
     };
-    for (const e of events) await this.deps.recorder.record(target, e.type, e.reason, e.message);
+    for (const e of this.pendingEvents.splice(0))
+      await this.deps.recorder.record(target, e.type, e.reason, e.message);
   }
 }

@@ -1,56 +1,35 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { apply, readOptional } from '../../kube/clients.ts';
-import { isSubset } from '../../kube/compare.ts';
-import { type StageOutcome, type StoreContext, done } from './context.ts';
+import { events, reasons } from '../../store/keys.ts';
+import { done, type StageOutcome } from '../decide/outcome.ts';
+import type { StoreContext } from './context.ts';
 import { guardrailManifests } from './manifests.ts';
-
-/** The live fields a guardrail must match (everything we set except metadata we do not own). */
-function ownedPart(obj: KubernetesObject): unknown {
-  const { metadata, apiVersion: _a, kind: _k, ...rest } = obj as KubernetesObject & Record<string, unknown>;
-  return { labels: metadata?.labels, ...rest };
-}
+import { syncOwned } from './owned.ts';
 
 /**
- * Quota, limit range, network policies and the workload ServiceAccount, by plan. Each object is
- * compared with what is there and applied (server-side, field manager `storeplane`) only when it
- * differs, so an unchanged store causes no writes.
+ * Quota, limit range, network policies and the workload ServiceAccount, by plan. Each is brought
+ * to its desired state (syncOwned); one that was deleted or changed outside Storeplane, or
+ * widened by a tool such as `kubectl edit`, is restored and reported.
  */
 export async function guardrailsStage(ctx: StoreContext): Promise<StageOutcome> {
-  const { config, clients } = ctx.deps;
+  const { config } = ctx.deps;
   const desired = guardrailManifests(ctx.store, {
     plan: config.plans[ctx.store.spec.plan],
     ingressNamespaces: config.ingressNamespaces,
     operatorBinding: config.operatorBinding,
   });
+  const wasApplied = ctx.status.conditions?.some((c) => c.type === 'GuardrailsReady' && c.status === 'True');
   const repaired: string[] = [];
   for (const obj of desired) {
-    const live = await readOptional(() =>
-      clients.objects.read(obj as KubernetesObject & { metadata: { name: string; namespace: string } }),
-    );
-    if (!live || !isSubset(ownedPart(obj), ownedPart(live))) {
-      await apply(clients, obj);
-      if (live || ctx.status.conditions?.some((c) => c.type === 'GuardrailsReady' && c.status === 'True')) {
-        repaired.push(`${obj.kind} ${obj.metadata?.name}`);
-      }
-    }
+    const r = await syncOwned(ctx, obj);
+    if (r.drift) repaired.push(r.drift.detail);
+    else if (r.created && wasApplied) repaired.push(`${obj.kind} ${obj.metadata?.name} was deleted`);
   }
   if (repaired.length) {
-    ctx.condition({
-      type: 'Drifted',
-      status: 'True',
-      reason: 'DriftRepaired',
-      message: `restored ${repaired.join(', ')}`,
-    });
-    ctx.event(
-      'Warning',
-      'DriftRepaired',
-      `guardrails changed or deleted outside Storeplane were restored: ${repaired.join(', ')}`,
-    );
+    ctx.event('Warning', events.driftRepaired, `guardrails restored: ${repaired.join('; ')}`);
   }
   ctx.condition({
     type: 'GuardrailsReady',
     status: 'True',
-    reason: 'Applied',
+    reason: reasons.applied,
     message: `plan ${ctx.store.spec.plan}: quota, limit range, ${desired.filter((o) => o.kind === 'NetworkPolicy').length} network policies, service account`,
   });
   return done;

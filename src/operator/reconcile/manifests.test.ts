@@ -1,12 +1,5 @@
-import type {
-  KubernetesObject,
-  V1LimitRange,
-  V1NetworkPolicy,
-  V1ResourceQuota,
-  V1RoleBinding,
-  V1ServiceAccount,
-} from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import type { RawObject } from '../../kube/raw.ts';
 import { workloadServiceAccount } from '../../store/engines.ts';
 import { defaultPlans } from '../../store/plans.ts';
 import type { Engine, Plan, Store } from '../../store/schema.ts';
@@ -48,7 +41,8 @@ describe('labelValue', () => {
 describe('namespaceManifest', () => {
   const cases: { name: string; engine: Engine; enforce: string }[] = [
     { name: 'medusa runs under the restricted profile', engine: 'medusa', enforce: 'restricted' },
-    { name: 'woocommerce (WordPress) needs baseline', engine: 'woocommerce', enforce: 'baseline' },
+    // The WooCommerce pods run as non-root with every capability dropped: restricted holds.
+    { name: 'woocommerce runs under the restricted profile', engine: 'woocommerce', enforce: 'restricted' },
   ];
   for (const tc of cases) {
     it(tc.name, () => {
@@ -69,6 +63,12 @@ describe('namespaceManifest', () => {
     });
   }
 
+  it('belongs to the Store by UID, not by a label anyone can set', () => {
+    expect(namespaceManifest(store()).metadata?.ownerReferences).toEqual([
+      { apiVersion: 'storeplane.dev/v1alpha1', kind: 'Store', name: 'shop', uid: 'uid-1', controller: true },
+    ]);
+  });
+
   it('keeps the exact owner and display name in annotations', () => {
     expect(namespaceManifest(store()).metadata?.annotations).toEqual({
       'storeplane.dev/owner': 'alice@example.com',
@@ -83,17 +83,19 @@ describe('guardrailManifests', () => {
     ingressNamespaces: ['ingress-nginx'],
     ...extra,
   });
-  const find = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string, name: string) =>
-    objects.find((o) => o.kind === kind && o.metadata?.name === name) as T | undefined;
+  type Spec = Record<string, unknown> & { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const find = (objects: RawObject[], kind: string, name: string) =>
+    objects.find((o) => o.kind === kind && o.metadata?.name === name) as
+      (RawObject & { spec?: Spec }) | undefined;
 
   for (const plan of ['small', 'medium', 'large'] as const) {
     it(`sizes the quota and limits from plan ${plan}`, () => {
       const objects = guardrailManifests(store('medusa', plan), cfg(plan));
-      const quota = find<V1ResourceQuota>(objects, 'ResourceQuota', 'store-quota');
+      const quota = find(objects, 'ResourceQuota', 'store-quota');
       expect(quota?.spec?.hard).toEqual(defaultPlans[plan].quota);
-      const limits = find<V1LimitRange>(objects, 'LimitRange', 'store-limits')?.spec?.limits[0];
+      const limits = find(objects, 'LimitRange', 'store-limits')?.spec?.limits[0];
       expect(limits?.type).toBe('Container');
-      expect(limits?._default).toEqual(defaultPlans[plan].containerDefaults.limit);
+      expect(limits?.default).toEqual(defaultPlans[plan].containerDefaults.limit);
       expect(limits?.defaultRequest).toEqual(defaultPlans[plan].containerDefaults.request);
       expect(limits?.max).toEqual(defaultPlans[plan].containerMax);
     });
@@ -101,14 +103,14 @@ describe('guardrailManifests', () => {
 
   it('copies the plan, so editing a manifest cannot change the plan', () => {
     const objects = guardrailManifests(store(), cfg('small'));
-    const quota = find<V1ResourceQuota>(objects, 'ResourceQuota', 'store-quota');
+    const quota = find(objects, 'ResourceQuota', 'store-quota');
     if (quota?.spec?.hard) quota.spec.hard.pods = '999';
     expect(defaultPlans.small.quota.pods).not.toBe('999');
   });
 
   it('denies all ingress and egress by default', () => {
     const objects = guardrailManifests(store(), cfg('small'));
-    const deny = find<V1NetworkPolicy>(objects, 'NetworkPolicy', 'default-deny');
+    const deny = find(objects, 'NetworkPolicy', 'default-deny');
     expect(deny?.apiVersion).toBe('networking.k8s.io/v1');
     expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
   });
@@ -118,22 +120,41 @@ describe('guardrailManifests', () => {
       store(),
       cfg('small', { ingressNamespaces: ['ingress-nginx', 'kube-system'] }),
     );
-    const web = find<V1NetworkPolicy>(objects, 'NetworkPolicy', 'allow-ingress-to-web');
+    const web = find(objects, 'NetworkPolicy', 'allow-ingress-to-web');
     expect(web?.spec?.podSelector).toEqual({ matchLabels: { 'storeplane.dev/role': 'web' } });
-    expect(web?.spec?.ingress?.[0]?._from?.[0]?.namespaceSelector?.matchExpressions?.[0]?.values).toEqual([
+    expect(web?.spec?.ingress?.[0]?.from?.[0]?.namespaceSelector?.matchExpressions?.[0]?.values).toEqual([
       'ingress-nginx',
       'kube-system',
     ]);
     expect(find(objects, 'NetworkPolicy', 'allow-dns')).toBeDefined();
-    expect(find(objects, 'NetworkPolicy', 'allow-web-to-database')).toBeDefined();
+  });
+
+  it('lets the web tier reach the database tier on the database ports only', () => {
+    const cases = [
+      { engine: 'woocommerce' as const, ports: [{ protocol: 'TCP', port: 3306 }] },
+      {
+        engine: 'medusa' as const,
+        ports: [
+          { protocol: 'TCP', port: 5432 },
+          { protocol: 'TCP', port: 6379 },
+        ],
+      },
+    ];
+    for (const tc of cases) {
+      const objects = guardrailManifests(store(tc.engine), cfg('small'));
+      const toDb = find(objects, 'NetworkPolicy', 'allow-web-to-database');
+      expect(toDb?.spec?.ingress).toEqual([
+        { from: [{ podSelector: { matchLabels: { 'storeplane.dev/role': 'web' } } }], ports: tc.ports },
+      ]);
+      const fromWeb = find(objects, 'NetworkPolicy', 'allow-web-egress-to-database');
+      expect(fromWeb?.spec?.egress).toEqual([
+        { to: [{ podSelector: { matchLabels: { 'storeplane.dev/role': 'database' } } }], ports: tc.ports },
+      ]);
+    }
   });
 
   it('gives the workloads a service account without a mounted token', () => {
-    const sa = find<V1ServiceAccount>(
-      guardrailManifests(store(), cfg('small')),
-      'ServiceAccount',
-      workloadServiceAccount,
-    );
+    const sa = find(guardrailManifests(store(), cfg('small')), 'ServiceAccount', workloadServiceAccount);
     expect(sa?.automountServiceAccountToken).toBe(false);
   });
 
@@ -175,7 +196,7 @@ describe('guardrailManifests', () => {
         },
       }),
     );
-    const bindings = objects.filter((o) => o.kind === 'RoleBinding') as V1RoleBinding[];
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding');
     expect(bindings).toHaveLength(1);
     expect(objects[0]).toBe(bindings[0]);
     expect(bindings[0]?.roleRef).toEqual({

@@ -1,21 +1,15 @@
-import type {
-  KubernetesObject,
-  V1LimitRange,
-  V1Namespace,
-  V1NetworkPolicy,
-  V1ResourceQuota,
-  V1RoleBinding,
-  V1ServiceAccount,
-} from '@kubernetes/client-node';
-import { workloadServiceAccount } from '../../store/engines.ts';
+import type { RawObject } from '../../kube/raw.ts';
+import { engineDrivers, workloadServiceAccount } from '../../store/engines.ts';
+import { annotations, labels, managedByValue, storeApiVersion, storeKind } from '../../store/keys.ts';
 import { namespaceFor } from '../../store/naming.ts';
 import type { PlanLimits } from '../../store/plans.ts';
 import type { Store } from '../../store/schema.ts';
 
-export const managedBy = { 'app.kubernetes.io/managed-by': 'storeplane' };
-export const storeLabel = 'storeplane.dev/store';
-/** Pod label engine charts set so the guardrail policies can tell the tiers apart. */
-export const roleLabel = 'storeplane.dev/role';
+/**
+ * The objects the operator owns in a store's namespace, as plain JSON (what the API server
+ * stores: `from`, `default`, not client-node's renamed fields), applied server-side and compared
+ * with the API server's dry-run for drift.
+ */
 
 /** Label values allow [A-Za-z0-9._-], at most 63 characters; owners may be e-mail addresses. */
 export function labelValue(s: string): string {
@@ -27,21 +21,26 @@ export function labelValue(s: string): string {
 
 export function storeLabels(store: Store): Record<string, string> {
   return {
-    ...managedBy,
-    [storeLabel]: store.metadata.name,
-    'storeplane.dev/owner': labelValue(store.spec.owner),
-    'storeplane.dev/engine': store.spec.engine,
+    [labels.managedBy]: managedByValue,
+    [labels.store]: store.metadata.name,
+    [labels.owner]: labelValue(store.spec.owner),
+    [labels.engine]: store.spec.engine,
   };
 }
 
-/** Pod Security Admission level each engine's images allow (WordPress needs baseline). */
-const podSecurity: Record<Store['spec']['engine'], 'restricted' | 'baseline'> = {
-  medusa: 'restricted',
-  woocommerce: 'baseline',
-};
+/** The Store as an owner: the namespace belongs to the Store with this UID, not to a name. */
+export function storeOwnerReference(store: Store) {
+  return {
+    apiVersion: storeApiVersion,
+    kind: storeKind,
+    name: store.metadata.name,
+    uid: store.metadata.uid ?? '',
+    controller: true,
+  };
+}
 
-export function namespaceManifest(store: Store): V1Namespace {
-  const level = podSecurity[store.spec.engine];
+export function namespaceManifest(store: Store): RawObject {
+  const level = engineDrivers[store.spec.engine].podSecurity;
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -55,9 +54,10 @@ export function namespaceManifest(store: Store): V1Namespace {
         'pod-security.kubernetes.io/audit': 'restricted',
       },
       annotations: {
-        'storeplane.dev/owner': store.spec.owner,
-        'storeplane.dev/display-name': store.spec.displayName,
+        [annotations.owner]: store.spec.owner,
+        [annotations.displayName]: store.spec.displayName,
       },
+      ...(store.metadata.uid ? { ownerReferences: [storeOwnerReference(store)] } : {}),
     },
   };
 }
@@ -76,101 +76,92 @@ const dnsPorts = [
 ];
 
 /** Everything the store namespace gets before the engine is installed (DESIGN.md §6). */
-export function guardrailManifests(store: Store, cfg: GuardrailConfig): KubernetesObject[] {
+export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObject[] {
   const namespace = namespaceFor(store.metadata.name);
   const meta = (name: string) => ({ name, namespace, labels: storeLabels(store) });
-  const role = (r: string) => ({ matchLabels: { [roleLabel]: r } });
-  const quota: V1ResourceQuota = {
-    apiVersion: 'v1',
-    kind: 'ResourceQuota',
-    metadata: meta('store-quota'),
-    spec: { hard: { ...cfg.plan.quota } },
-  };
-  const limits: V1LimitRange = {
-    apiVersion: 'v1',
-    kind: 'LimitRange',
-    metadata: meta('store-limits'),
-    spec: {
-      limits: [
+  const role = (r: string) => ({ matchLabels: { [labels.role]: r } });
+  const dbPorts = engineDrivers[store.spec.engine].databasePorts.map((port) => ({ protocol: 'TCP', port }));
+  const policy = (name: string, spec: Record<string, unknown>): RawObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(name),
+    spec,
+  });
+  const objects: RawObject[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: meta('store-quota'),
+      spec: { hard: { ...cfg.plan.quota } },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: meta('store-limits'),
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            default: { ...cfg.plan.containerDefaults.limit },
+            defaultRequest: { ...cfg.plan.containerDefaults.request },
+            max: { ...cfg.plan.containerMax },
+          },
+        ],
+      },
+    },
+    policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    policy('allow-dns', {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [
         {
-          type: 'Container',
-          _default: { ...cfg.plan.containerDefaults.limit },
-          defaultRequest: { ...cfg.plan.containerDefaults.request },
-          max: { ...cfg.plan.containerMax },
+          to: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+              podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+            },
+          ],
+          ports: dnsPorts,
         },
       ],
-    },
-  };
-  const policies: V1NetworkPolicy[] = [
-    { metadata: meta('default-deny'), spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
-    {
-      metadata: meta('allow-dns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-                podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    }),
+    policy('allow-ingress-to-web', {
+      podSelector: role('web'),
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchExpressions: [
+                  { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...cfg.ingressNamespaces] },
+                ],
               },
-            ],
-            ports: dnsPorts,
-          },
-        ],
-      },
-    },
+            },
+          ],
+        },
+      ],
+    }),
+    // The web tier reaches the database tier on the database's ports only.
+    policy('allow-web-to-database', {
+      podSelector: role('database'),
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: role('web') }], ports: dbPorts }],
+    }),
+    policy('allow-web-egress-to-database', {
+      podSelector: role('web'),
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: role('database') }], ports: dbPorts }],
+    }),
     {
-      metadata: meta('allow-ingress-to-web'),
-      spec: {
-        podSelector: role('web'),
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            _from: [
-              {
-                namespaceSelector: {
-                  matchExpressions: [
-                    {
-                      key: 'kubernetes.io/metadata.name',
-                      operator: 'In',
-                      values: [...cfg.ingressNamespaces],
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      },
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: meta(workloadServiceAccount),
+      automountServiceAccountToken: false,
     },
-    {
-      metadata: meta('allow-web-to-database'),
-      spec: {
-        podSelector: role('database'),
-        policyTypes: ['Ingress'],
-        ingress: [{ _from: [{ podSelector: role('web') }] }],
-      },
-    },
-    {
-      metadata: meta('allow-web-egress-to-database'),
-      spec: {
-        podSelector: role('web'),
-        policyTypes: ['Egress'],
-        egress: [{ to: [{ podSelector: role('database') }] }],
-      },
-    },
-  ].map((p) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...p }));
-  const sa: V1ServiceAccount = {
-    apiVersion: 'v1',
-    kind: 'ServiceAccount',
-    metadata: meta(workloadServiceAccount),
-    automountServiceAccountToken: false,
-  };
-  const objects: KubernetesObject[] = [quota, limits, ...policies, sa];
+  ];
   if (cfg.operatorBinding) {
-    const rb: V1RoleBinding = {
+    objects.unshift({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
       metadata: meta('storeplane-operator'),
@@ -180,8 +171,7 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): Kubernet
         name: cfg.operatorBinding.clusterRole,
       },
       subjects: [{ kind: 'ServiceAccount', ...cfg.operatorBinding.serviceAccount }],
-    };
-    objects.unshift(rb);
+    });
   }
   return objects;
 }

@@ -1,49 +1,69 @@
-import { apply, readOptional } from '../../kube/clients.ts';
-import { isSubset } from '../../kube/compare.ts';
-import { namespaceFor } from '../../store/naming.ts';
-import { type StageOutcome, type StoreContext, done } from './context.ts';
-import { namespaceManifest, storeLabel } from './manifests.ts';
+import type { RawObject } from '../../kube/raw.ts';
+import { events, labels, reasons } from '../../store/keys.ts';
+import type { Store } from '../../store/schema.ts';
+import { done, type StageOutcome } from '../decide/outcome.ts';
+import type { StoreContext } from './context.ts';
+import { namespaceManifest } from './manifests.ts';
+import { syncOwned } from './owned.ts';
+
+export type Ownership = 'ours' | 'adoptable' | 'foreign';
+
+/**
+ * Whose a live namespace is. Ownership is the Store's UID in an owner reference, never a name or
+ * a label that anyone can set: a new store with the name of a deleted one never takes over what
+ * is left of the old one. A namespace our earlier versions made (our labels, no owner at all) is
+ * adopted.
+ */
+export function ownershipOf(ns: RawObject, store: Store): Ownership {
+  const owners = ns.metadata?.ownerReferences ?? [];
+  if (owners.some((o) => o.uid === store.metadata.uid)) return 'ours';
+  const l = ns.metadata?.labels ?? {};
+  if (owners.length === 0 && l[labels.store] === store.metadata.name && l[labels.managedBy] === 'storeplane')
+    return 'adoptable';
+  return 'foreign';
+}
 
 /** The store's namespace with its labels (owner, engine, Pod Security Admission level). */
 export async function namespaceStage(ctx: StoreContext): Promise<StageOutcome> {
-  const name = namespaceFor(ctx.name);
+  const name = ctx.namespace;
   const desired = namespaceManifest(ctx.store);
-  const live = await readOptional(() => ctx.deps.clients.core.readNamespace({ name }));
+  const live = await ctx.deps.clients.raw.get(desired);
   if (live?.metadata?.deletionTimestamp) {
-    // A store of the same name was just deleted; its namespace is still going away.
+    // A deleted store's namespace (or ours, deleted by someone) is still going away.
     ctx.condition({
       type: 'NamespaceReady',
       status: 'False',
-      reason: 'NamespaceTerminating',
-      message: `namespace ${name} from an earlier store is still being deleted`,
+      reason: reasons.namespaceTerminating,
+      message: `namespace ${name} is being deleted; waiting until it is gone`,
     });
     return {
       kind: 'progress',
-      message: `waiting for the old namespace ${name} to finish deleting`,
+      message: `waiting for namespace ${name} to finish deleting`,
       requeueAfterMs: 2000,
     };
   }
-  const owner = live?.metadata?.labels?.[storeLabel];
-  if (live && owner !== ctx.name) {
+  if (live && ownershipOf(live, ctx.store) === 'foreign') {
     const diagnosis = {
-      reason: 'NamespaceTaken',
+      reason: reasons.namespaceTaken,
       message: `namespace ${name} already exists and does not belong to this store`,
       fix: `Delete or rename namespace ${name}, or create the store under another name.`,
     };
     ctx.condition({
       type: 'NamespaceReady',
       status: 'False',
-      reason: 'NamespaceTaken',
+      reason: reasons.namespaceTaken,
       message: diagnosis.message,
     });
     return { kind: 'failed', diagnosis, stall: true };
   }
-  if (!live || !isSubset(desired.metadata, live.metadata)) {
-    await apply(ctx.deps.clients, desired);
-    if (live)
-      ctx.event('Warning', 'Drifted', `namespace ${name} labels were changed outside Storeplane; restored`);
-  }
+  const result = await syncOwned(ctx, desired);
+  if (result.drift) ctx.event('Warning', events.driftRepaired, `${result.drift.detail}; restored`);
   ctx.status.namespace = name;
-  ctx.condition({ type: 'NamespaceReady', status: 'True', reason: 'Applied', message: `namespace ${name}` });
+  ctx.condition({
+    type: 'NamespaceReady',
+    status: 'True',
+    reason: reasons.applied,
+    message: `namespace ${name}`,
+  });
   return done;
 }

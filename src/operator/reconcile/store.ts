@@ -1,57 +1,75 @@
-import { isNotFound, readOptional } from '../../kube/clients.ts';
-import { getCondition, isTrue, removeCondition } from '../../store/conditions.ts';
+import { isConflict, readOptional } from '../../kube/clients.ts';
+import { getCondition, isTrue } from '../../store/conditions.ts';
 import { storeUrls } from '../../store/engines.ts';
-import {
-  type Store,
-  requestedAtAnnotation,
-  storeFinalizer,
-  storeGroup,
-  storePlural,
-  storeVersion,
-} from '../../store/schema.ts';
-import { backoffMs, jittered } from '../backoff.ts';
-import type { Diagnosis } from '../diagnosis.ts';
+import { annotations, events, storeFinalizer, storeResource } from '../../store/keys.ts';
+import type { Store } from '../../store/schema.ts';
+import { classifyApiError } from '../decide/api-error.ts';
+import { gate } from '../decide/gate.ts';
+import type { StageOutcome } from '../decide/outcome.ts';
+import { summarize } from '../decide/summarize.ts';
 import type { ReconcileResult } from '../queue.ts';
-import { type OperatorDeps, type StageOutcome, StoreContext } from './context.ts';
+import { ShutdownError } from '../release/apply.ts';
+import { releaseStage } from '../release/stage.ts';
+import { type OperatorDeps, StoreContext } from './context.ts';
 import { credentialsStage } from './credentials.ts';
 import { reconcileDelete } from './delete.ts';
 import { guardrailsStage } from './guardrails.ts';
 import { namespaceStage } from './namespace.ts';
-import { releaseStage } from './release.ts';
-import { releaseDrift, workloadsStage } from './workloads.ts';
+import { volumesExpandStage, volumesStage } from './volumes.ts';
+import { workloadsStage } from './workloads.ts';
 
-const stages = [
-  ['namespace', namespaceStage],
-  ['guardrails', guardrailsStage],
-  ['credentials', credentialsStage],
-  ['release', releaseStage],
-  ['workloads', workloadsStage],
-] as const;
+/** In order; the first stage that is not done ends the pass. `what` names it in messages. */
+const stages: [what: string, run: (ctx: StoreContext) => Promise<StageOutcome>][] = [
+  ['preparing the namespace', namespaceStage],
+  ['checking the data volumes', volumesStage],
+  ['applying the guardrails', guardrailsStage],
+  ['preparing the credentials', credentialsStage],
+  ['releasing the engine chart', releaseStage],
+  ['growing the data volumes', volumesExpandStage],
+  ['checking the workloads', workloadsStage],
+];
 
 async function readStore(deps: OperatorDeps, name: string): Promise<Store | undefined> {
   return (await readOptional(() =>
-    deps.clients.custom.getClusterCustomObject({
-      group: storeGroup,
-      version: storeVersion,
-      plural: storePlural,
-      name,
-    }),
+    deps.clients.custom.getClusterCustomObject({ ...storeResource, name }),
   )) as Store | undefined;
 }
 
-async function writeStore(deps: OperatorDeps, store: Store): Promise<Store> {
-  return (await deps.clients.custom.replaceClusterCustomObject({
-    group: storeGroup,
-    version: storeVersion,
-    plural: storePlural,
-    name: store.metadata.name,
-    body: store,
-  })) as Store;
+/** Adds or removes our finalizer by JSON patch, guarded by a test of the list it replaces. */
+async function patchFinalizers(deps: OperatorDeps, store: Store, next: string[]): Promise<void> {
+  const current = store.metadata.finalizers;
+  await deps.clients.raw.jsonPatch(
+    { ...store, metadata: { name: store.metadata.name } },
+    current
+      ? [
+          { op: 'test', path: '/metadata/finalizers', value: current },
+          { op: 'replace', path: '/metadata/finalizers', value: next },
+        ]
+      : [{ op: 'add', path: '/metadata/finalizers', value: next }],
+    'storeplane',
+  );
+}
+
+async function runStages(ctx: StoreContext): Promise<StageOutcome> {
+  for (const [what, run] of stages) {
+    let outcome: StageOutcome;
+    try {
+      outcome = await run(ctx);
+    } catch (err) {
+      if (ctx.signal.aborted || err instanceof ShutdownError) throw err;
+      ctx.deps.metrics.reconcileErrors.inc({ stage: what });
+      ctx.log.warn({ stage: what, err: err instanceof Error ? err.message : String(err) }, 'stage failed');
+      outcome = { kind: 'failed', diagnosis: classifyApiError(err, what) };
+    }
+    if (outcome.kind !== 'done') return outcome;
+  }
+  return { kind: 'done' };
 }
 
 /**
- * One reconcile of one store, from what is observed now: finalizer first, then the stages in
- * order until one is not done, then a summary into Ready/Reconciling/Stalled and the phase.
+ * One reconcile of one store, from what is observed now: finalizer first; then the gate (a new
+ * generation or a retry request starts an attempt; a Stalled store waits for a person); then the
+ * stages in order; then one summary into Ready, Reconciling, Stalled and the phase.
  */
 export async function reconcileStore(
   deps: OperatorDeps,
@@ -65,195 +83,59 @@ export async function reconcileStore(
   if (store.metadata.deletionTimestamp) {
     return reconcileDelete(ctx, async () => {
       const fresh = await readStore(deps, name);
-      if (!fresh) return;
-      fresh.metadata.finalizers = (fresh.metadata.finalizers ?? []).filter((f) => f !== storeFinalizer);
-      await writeStore(deps, fresh).catch((err: unknown) => {
-        if (!isNotFound(err)) throw err;
+      if (!fresh?.metadata.finalizers?.includes(storeFinalizer)) return;
+      await patchFinalizers(
+        deps,
+        fresh,
+        fresh.metadata.finalizers.filter((f) => f !== storeFinalizer),
+      ).catch((err: unknown) => {
+        if (!isConflict(err) && (err as { code?: number }).code !== 404) throw err;
       });
     });
   }
   if (!store.metadata.finalizers?.includes(storeFinalizer)) {
     // Finalizer before any side effect, so a delete can never race past our cleanup.
-    store.metadata.finalizers = [...(store.metadata.finalizers ?? []), storeFinalizer];
-    await writeStore(deps, store);
+    await patchFinalizers(deps, store, [...(store.metadata.finalizers ?? []), storeFinalizer]);
     return { requeueAfterMs: 0 };
   }
 
-  const now = deps.now();
-  const requested = store.metadata.annotations?.[requestedAtAnnotation];
-  const retryRequested = requested !== undefined && requested !== ctx.status.lastHandledRequestedAt;
-  const newGeneration = getCondition(ctx.status.conditions, 'Ready')?.observedGeneration !== ctx.generation;
-  if (retryRequested) {
-    ctx.retryRequested = true;
-    ctx.status.lastHandledRequestedAt = requested;
-    ctx.event('Normal', 'RetryRequested', `retry requested (${requested})`);
+  const requestedAt = store.metadata.annotations?.[annotations.requestedAt];
+  const g = gate({ status: ctx.status, generation: ctx.generation, requestedAt });
+  if (g.kind === 'wait-for-person') return {};
+  if (g.retryRequested && requestedAt !== undefined) {
+    ctx.status.lastHandledRequestedAt = requestedAt;
+    ctx.event('Normal', events.retryRequested, `retry requested (${requestedAt})`);
   }
-  if (retryRequested || newGeneration) {
-    ctx.status.failures = 0;
-    ctx.status.conditions = removeCondition(ctx.status.conditions, 'Stalled');
-    if (!isTrue(ctx.status.conditions, 'Ready') || newGeneration)
-      ctx.status.provisioningStartedAt = now.toISOString();
-  } else if (isTrue(ctx.status.conditions, 'Stalled')) {
-    // A human must act: a spec change or the retry annotation wakes it up.
-    return {};
-  }
-  if (!ctx.status.provisioningStartedAt) ctx.status.provisioningStartedAt = now.toISOString();
-  if (!ctx.status.conditions?.length) {
-    ctx.condition({
-      type: 'Ready',
-      status: 'Unknown',
-      reason: 'Progressing',
-      message: 'provisioning started',
-    });
-    ctx.event('Normal', 'Provisioning', `provisioning ${store.spec.engine} store (plan ${store.spec.plan})`);
-  }
+  if (g.start) ctx.startAttempt(g.start.kind, g.start.reason);
+  const wasReady = isTrue(store.status?.conditions, 'Ready');
 
-  let outcome: StageOutcome = { kind: 'done' };
-  let failedStage = '';
-  for (const [stage, run] of stages) {
-    try {
-      outcome = await run(ctx);
-    } catch (err) {
-      deps.metrics.reconcileErrors.inc({ stage });
-      throw err;
-    }
-    if (outcome.kind !== 'done') {
-      failedStage = stage;
-      break;
-    }
-  }
-
-  if (outcome.kind === 'done') {
-    const drift = wasReady(ctx) ? await releaseDrift(ctx) : [];
-    if (drift.length) {
-      ctx.condition({ type: 'Drifted', status: 'True', reason: 'DriftDetected', message: drift.join('; ') });
-      ctx.event('Warning', 'DriftDetected', `${drift.join('; ')}; re-applying the release`);
-      // Forget our record so the release stage upgrades (re-applies) on the next pass.
-      ctx.status.history = (ctx.status.history ?? []).map((h, i) =>
-        i === 0 ? { ...h, configDigest: 'drifted' } : h,
-      );
-      await ctx.flush();
-      return { requeueAfterMs: 0 };
-    }
-    return markReady(ctx);
-  }
-  if (outcome.kind === 'acted') {
-    await ctx.flush();
-    return { requeueAfterMs: 0 };
-  }
-  if (outcome.kind === 'progress') {
-    const deadline = deps.config.provisioningDeadlineMs;
-    const started = new Date(ctx.status.provisioningStartedAt ?? now).getTime();
-    if (now.getTime() - started > deadline) {
-      return markFailed(ctx, failedStage, {
-        reason: 'ProvisioningTimeout',
-        message: `not Ready after ${Math.round(deadline / 1000)}s: ${outcome.message}`,
-        fix: 'Look at the workloads in the store namespace (kubectl get pods,events -n store-<name>), fix the cause, then retry.',
-      });
-    }
-    ctx.condition({ type: 'Reconciling', status: 'True', reason: 'Progressing', message: outcome.message });
-    if (!isTrue(ctx.status.conditions, 'Ready') || newGeneration) {
-      ctx.condition({ type: 'Ready', status: 'False', reason: 'Progressing', message: outcome.message });
-    }
-    await ctx.flush();
-    return { requeueAfterMs: outcome.requeueAfterMs };
-  }
-  return markFailed(ctx, failedStage, outcome.diagnosis, outcome.stall);
-}
-
-function wasReady(ctx: StoreContext): boolean {
-  const ready = getCondition(ctx.status.conditions, 'Ready');
-  return ready?.status === 'True' && ready.observedGeneration === ctx.generation;
-}
-
-async function markReady(ctx: StoreContext): Promise<ReconcileResult> {
-  const { deps } = ctx;
-  const becameReady = !wasReady(ctx);
-  const urls = storeUrls(ctx.store, deps.config.expose);
-  ctx.status.url = urls.url;
-  ctx.status.adminUrl = urls.adminUrl;
-  ctx.status.failures = 0;
-  delete ctx.status.lastFailure;
-  ctx.status.conditions = removeCondition(removeCondition(ctx.status.conditions, 'Reconciling'), 'Stalled');
-  if (getCondition(ctx.status.conditions, 'Drifted')?.status === 'True' && !becameReady) {
-    ctx.condition({
-      type: 'Drifted',
-      status: 'False',
-      reason: 'NoDrift',
-      message: 'everything matches the desired state again',
-    });
-  }
-  ctx.condition({
-    type: 'Ready',
-    status: 'True',
-    reason: 'StoreReady',
-    message: `store is ready at ${urls.url}`,
+  const outcome = await runStages(ctx);
+  const summary = summarize({
+    status: ctx.status,
+    wasReady,
+    outcome,
+    generation: ctx.generation,
+    now: deps.now(),
+    urls: storeUrls(ctx.store, deps.config.expose),
+    config: {
+      deadlineMs: deps.config.provisioningDeadlineMs,
+      retryBudget: deps.config.retryBudget,
+      retryWindowMs: deps.config.retryWindowMs,
+      resyncMs: deps.config.resyncMs,
+      degradedPollMs: deps.config.degradedPollMs,
+    },
   });
-  ctx.status.observedGeneration = ctx.generation;
-  if (becameReady) {
-    ctx.status.readyAt = deps.now().toISOString();
-    ctx.event('Normal', 'Ready', `store is ready at ${urls.url}`);
-    const started = ctx.status.provisioningStartedAt
-      ? new Date(ctx.status.provisioningStartedAt).getTime()
-      : undefined;
-    if (started)
-      deps.metrics.provisioningSeconds.observe(
-        { engine: ctx.store.spec.engine, outcome: 'ready' },
-        (deps.now().getTime() - started) / 1000,
-      );
-  }
-  await ctx.flush();
-  return { requeueAfterMs: jittered(deps.config.resyncMs) };
-}
-
-async function markFailed(
-  ctx: StoreContext,
-  stage: string,
-  d: Diagnosis,
-  stall = false,
-): Promise<ReconcileResult> {
-  const { deps } = ctx;
-  const failures = (ctx.status.failures ?? 0) + 1;
-  const firstTime =
-    ctx.status.lastFailure?.reason !== d.reason ||
-    getCondition(ctx.status.conditions, 'Ready')?.reason !== d.reason;
-  ctx.status.failures = failures;
-  ctx.failure(d);
-  ctx.condition({ type: 'Ready', status: 'False', reason: d.reason, message: `${d.message} Fix: ${d.fix}` });
-  deps.metrics.reconcileErrors.inc({ stage });
-  const exhausted = stall || failures >= deps.config.retryBudget;
-  if (exhausted) {
-    ctx.condition({
-      type: 'Stalled',
-      status: 'True',
-      reason: stall ? d.reason : 'RetriesExceeded',
-      message: `${d.message} Fix: ${d.fix} Then retry (annotate storeplane.dev/requested-at, or change the spec).`,
-    });
-    ctx.status.conditions = removeCondition(ctx.status.conditions, 'Reconciling');
-    ctx.status.observedGeneration = ctx.generation;
-    ctx.event(
-      'Warning',
-      d.reason,
-      `${d.message}. Fix: ${d.fix} (gave up after ${failures} attempt${failures === 1 ? '' : 's'})`,
+  Object.assign(ctx.status, summary.status);
+  for (const key of Object.keys(ctx.status) as (keyof typeof ctx.status)[])
+    if (!(key in summary.status)) delete ctx.status[key];
+  for (const e of summary.events) ctx.event(e.type, e.reason, e.message);
+  if (summary.finished)
+    deps.metrics.provisioningSeconds.observe(
+      { engine: store.spec.engine, outcome: summary.finished.outcome },
+      summary.finished.seconds,
     );
-    const started = ctx.status.provisioningStartedAt
-      ? new Date(ctx.status.provisioningStartedAt).getTime()
-      : undefined;
-    if (started)
-      deps.metrics.provisioningSeconds.observe(
-        { engine: ctx.store.spec.engine, outcome: 'failed' },
-        (deps.now().getTime() - started) / 1000,
-      );
-    await ctx.flush();
-    return {};
-  }
-  ctx.condition({
-    type: 'Reconciling',
-    status: 'True',
-    reason: 'ProgressingWithRetry',
-    message: `attempt ${failures} of ${deps.config.retryBudget} failed: ${d.reason}; retrying`,
-  });
-  if (firstTime) ctx.event('Warning', d.reason, `${d.message}. Fix: ${d.fix}`);
+  if (outcome.kind === 'failed' && getCondition(ctx.status.conditions, 'Stalled')?.status === 'True')
+    ctx.log.warn({ reason: outcome.diagnosis.reason }, 'store stalled');
   await ctx.flush();
-  return { requeueAfterMs: backoffMs(failures) };
+  return summary.requeueAfterMs === undefined ? {} : { requeueAfterMs: summary.requeueAfterMs };
 }
