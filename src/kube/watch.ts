@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import { request as httpRequest } from 'node:http';
+import { type Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -11,7 +10,7 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface MetadataWatchOptions {
   kc: KubeConfig;
   raw: RawKube;
-  agent: HttpsAgent | import('node:http').Agent;
+  agent: HttpsAgent | HttpAgent;
   /** Collection path, e.g. /api/v1/pods (all namespaces). */
   path: string;
   labelSelector?: string;

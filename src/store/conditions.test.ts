@@ -125,3 +125,49 @@ describe('getCondition, isTrue, removeCondition', () => {
     expect(removeCondition(undefined, 'Ready')).toEqual([]);
   });
 });
+
+describe('addActivity', () => {
+  const entry = (i: number): ActivityEntry => ({
+    time: new Date(t0.getTime() + i * 1000).toISOString(),
+    type: 'Normal',
+    reason: `Step${i}`,
+    message: `step ${i}`,
+  });
+  const ring = (n: number) => Array.from({ length: n }, (_, i) => entry(i));
+
+  const cases: { name: string; before: ActivityEntry[] | undefined; max?: number; wantReasons: string[] }[] =
+    [
+      { name: 'first entry', before: undefined, wantReasons: ['Step100'] },
+      { name: 'appends newest last', before: ring(2), wantReasons: ['Step0', 'Step1', 'Step100'] },
+      {
+        name: 'at 19 entries nothing is dropped',
+        before: ring(19),
+        wantReasons: [...ring(19).map((e) => e.reason), 'Step100'],
+      },
+      {
+        name: 'at 20 entries the oldest is dropped',
+        before: ring(20),
+        wantReasons: [
+          ...ring(20)
+            .slice(1)
+            .map((e) => e.reason),
+          'Step100',
+        ],
+      },
+      { name: 'custom max', before: ring(5), max: 3, wantReasons: ['Step3', 'Step4', 'Step100'] },
+    ];
+  for (const tc of cases) {
+    it(tc.name, () => {
+      const out = addActivity(tc.before, entry(100), tc.max);
+      expect(out.map((e) => e.reason)).toEqual(tc.wantReasons);
+      expect(out.length).toBeLessThanOrEqual(tc.max ?? 20);
+    });
+  }
+
+  it('does not modify the ring it was given', () => {
+    const before = ring(20);
+    addActivity(before, entry(100));
+    expect(before).toHaveLength(20);
+    expect(before[0]?.reason).toBe('Step0');
+  });
+});

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { ownerPattern } from './naming.ts';
 import { stringEnum, withKube } from './schema-kit.ts';
-import { conditionTypes, storeApiVersion } from './keys.ts';
+import { conditionTypes, type storeApiVersion } from './keys.ts';
 
 /**
  * The Store contract (DESIGN.md §3), written once. It is the source of the TypeScript types,
