@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { KubeConfig, KubernetesObject, V1Namespace } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { createHelmRunner } from '../helm/runner.ts';
-import { apply, makeClients } from '../kube/clients.ts';
+import { isConflict, type KubeClients, makeClients, readOptional } from '../kube/clients.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { type Store, storeGroup, storePlural, storeVersion } from '../store/schema.ts';
 import { jittered } from './backoff.ts';
@@ -44,6 +44,19 @@ async function helmMajorVersion(binary: string): Promise<number> {
 }
 
 /**
+ * Creates the operator's namespace only where it is missing (a development cluster). An installed
+ * operator finds it made by the installer and must not write it: the admission policy of
+ * deploy/rbac/operator.yaml refuses the operator any change to its own namespace.
+ */
+async function ensureOwnNamespace(clients: KubeClients, name: string): Promise<void> {
+  if (await readOptional(() => clients.core.readNamespace({ name }))) return;
+  await clients.core.createNamespace({ body: { metadata: { name } } }).catch((err: unknown) => {
+    // Another replica starting at the same time made it first.
+    if (!isConflict(err)) throw err;
+  });
+}
+
+/**
  * The operator process: informers on Stores and store namespaces, a keyed work queue, and Lease
  * leader election. Standbys keep warm caches; only the leader reconciles.
  */
@@ -51,11 +64,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   const { kc, config, log } = opts;
   const clients = makeClients(kc);
   const identity = opts.identity ?? `${hostname()}-${process.pid}`;
-  await apply(clients, {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: config.namespace },
-  } as V1Namespace);
+  await ensureOwnNamespace(clients, config.namespace);
 
   const storePath = `/apis/${storeGroup}/${storeVersion}/${storePlural}`;
   const stores = resilientInformer<KubernetesObject>(
