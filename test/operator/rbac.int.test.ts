@@ -1,13 +1,18 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClients } from '../../src/kube/clients.ts';
+import { namespaceManifest } from '../../src/operator/reconcile/manifests.ts';
+import { isTrue } from '../../src/store/conditions.ts';
 import { installStoreCrd } from '../../src/store/install-crd.ts';
+import type { Store } from '../../src/store/schema.ts';
 import {
   OperatorProcess,
   type PrivateCluster,
   isReady,
   privateCluster,
+  run,
   standInChart,
   storeYaml,
   waitForStore,
@@ -15,7 +20,79 @@ import {
 
 let c: PrivateCluster;
 let operator: OperatorProcess;
+let saKubeconfig = '';
 const rbac = join(import.meta.dirname, '..', '..', 'deploy', 'rbac', 'operator.yaml');
+
+/** The real kubectl, authenticated with a token of the operator's ServiceAccount (not impersonation). */
+const asOperator = (args: string[], stdin?: string) =>
+  run(join(c.binDir, 'kubectl'), args, saKubeconfig, stdin);
+
+const operatorSubject = {
+  kind: 'ServiceAccount',
+  name: 'storeplane-operator',
+  namespace: 'storeplane-system',
+};
+const storeManager = { kind: 'ClusterRole', name: 'storeplane-store-manager' };
+
+function roleBinding(
+  namespace: string,
+  name: string,
+  roleRef: { kind: string; name: string },
+  subjects: Record<string, string>[],
+): string {
+  return JSON.stringify({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
+    subjects,
+  });
+}
+
+/** The namespace the operator itself would make for a store, with labels changed (null removes one). */
+function storeNamespace(store: string, labels: Record<string, string | null> = {}): string {
+  const ns = namespaceManifest({
+    apiVersion: 'storeplane.dev/v1alpha1',
+    kind: 'Store',
+    metadata: { name: store },
+    spec: { engine: 'medusa', displayName: store, owner: 'eve@example.com', plan: 'small' },
+  } as Store);
+  const merged: Record<string, string> = { ...ns.metadata?.labels };
+  for (const [k, v] of Object.entries(labels)) {
+    if (v === null) delete merged[k];
+    else merged[k] = v;
+  }
+  return JSON.stringify({ ...ns, metadata: { ...ns.metadata, labels: merged } });
+}
+
+/**
+ * A new ValidatingAdmissionPolicy is enforced only once the API server's policy informer has it:
+ * retry a request each policy must refuse (a server-side dry run, so nothing is stored if it is
+ * not refused yet) until both are refused.
+ */
+async function waitForPolicies(timeoutMs = 30_000): Promise<void> {
+  const probes = [
+    {
+      args: ['create', 'namespace', 'not-a-store', '--dry-run=server'],
+      policy: 'storeplane-operator-namespaces',
+    },
+    {
+      args: ['create', '--dry-run=server', '-f', '-'],
+      stdin: roleBinding('kube-system', 'probe', storeManager, [operatorSubject]),
+      policy: 'storeplane-operator-rolebindings',
+    },
+  ];
+  const deadline = Date.now() + timeoutMs;
+  for (const p of probes) {
+    for (;;) {
+      const r = await asOperator(p.args, p.stdin);
+      if (r.code !== 0 && r.stderr.includes(`ValidatingAdmissionPolicy '${p.policy}'`)) break;
+      if (Date.now() > deadline)
+        throw new Error(`policy ${p.policy} not enforced after ${timeoutMs / 1000}s: ${r.stdout}${r.stderr}`);
+      await sleep(250);
+    }
+  }
+}
 
 beforeAll(async () => {
   c = await privateCluster({ count: 1 });
@@ -28,10 +105,11 @@ beforeAll(async () => {
     namespace: 'storeplane-system',
     body: { spec: { audiences: [], expirationSeconds: 3600 } },
   });
-  const admin = JSON.parse(await (await import('node:fs/promises')).readFile(c.kubeconfig, 'utf8'));
+  const admin = JSON.parse(await readFile(c.kubeconfig, 'utf8'));
   admin.users[0].user = { token: token.status?.token };
-  const saKubeconfig = join(c.dataDir, 'operator.kubeconfig');
+  saKubeconfig = join(c.dataDir, 'operator.kubeconfig');
   await writeFile(saKubeconfig, JSON.stringify(admin), { mode: 0o600 });
+  await waitForPolicies();
   operator = new OperatorProcess({ ...c, kubeconfig: saKubeconfig }, [
     '--chart',
     `woocommerce=${standInChart}`,
@@ -68,6 +146,255 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
     ).toBe(404);
   });
 
+  it('cannot reach beyond store namespaces, even where its RBAC alone would allow it', async () => {
+    // What an attacker holding the operator's token would go for, set up by the cluster admin.
+    const setup = [
+      ['create', 'secret', 'generic', 'crown-jewels', '-n', 'kube-system', '--from-literal=key=not-yours'],
+      ['create', 'namespace', 'victim'],
+      // Someone else's namespace that merely looks like a store's.
+      ['create', 'namespace', 'store-frontend'],
+      // A role the operator already holds in its store namespaces, so RBAC's escalation check lets
+      // it bind it there: only the admission policy stands in the way.
+      ['create', 'clusterrole', 'configmap-reader', '--verb=get', '--resource=configmaps'],
+    ];
+    for (const args of setup) expect((await c.kubectl(args)).code).toBe(0);
+    // A real store namespace, made by the operator (with its own RoleBinding in it).
+    expect((await c.kubectl(['apply', '-f', '-'], storeYaml('guarded'))).code).toBe(0);
+    await waitForStore(
+      c,
+      'guarded',
+      (s) => isTrue(s.status?.conditions, 'GuardrailsReady'),
+      60_000,
+      'GuardrailsReady',
+    );
+
+    const rbPolicy = /ValidatingAdmissionPolicy 'storeplane-operator-rolebindings'/;
+    const nsPolicy = /ValidatingAdmissionPolicy 'storeplane-operator-namespaces'/;
+    const refusals: { what: string; args: string[]; stdin?: string; why: RegExp[] }[] = [
+      {
+        what: 'bind storeplane-store-manager to itself in kube-system',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('kube-system', 'storeplane-operator', storeManager, [operatorSubject]),
+        why: [rbPolicy, /create RoleBinding kube-system\/storeplane-operator: .*only in store namespaces/],
+      },
+      {
+        what: 'bind storeplane-store-manager to itself in a foreign namespace named like a store one',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-frontend', 'storeplane-operator', storeManager, [operatorSubject]),
+        why: [rbPolicy, /namespace store-frontend is not a Storeplane store namespace/],
+      },
+      {
+        what: "bind storeplane-store-manager to the store namespace's default ServiceAccount",
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'backdoor-sa', storeManager, [
+          { kind: 'ServiceAccount', name: 'default', namespace: 'store-guarded' },
+        ]),
+        why: [rbPolicy, /its only subject must be ServiceAccount storeplane-system\/storeplane-operator/],
+      },
+      {
+        what: 'bind storeplane-store-manager to a User',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'backdoor-user', storeManager, [
+          { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'mallory' },
+        ]),
+        why: [rbPolicy, /its only subject must be ServiceAccount storeplane-system\/storeplane-operator/],
+      },
+      {
+        what: 'bind storeplane-store-manager to itself and a second subject',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'backdoor-pair', storeManager, [
+          operatorSubject,
+          { kind: 'ServiceAccount', name: 'default', namespace: 'store-guarded' },
+        ]),
+        why: [rbPolicy, /its only subject must be ServiceAccount storeplane-system\/storeplane-operator/],
+      },
+      {
+        what: 'bind cluster-admin in a store namespace',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'root', { kind: 'ClusterRole', name: 'cluster-admin' }, [
+          operatorSubject,
+        ]),
+        // RBAC's own escalation check answers first (it runs before validating admission).
+        why: [/is attempting to grant RBAC permissions not currently held/],
+      },
+      {
+        what: 'bind another ClusterRole whose permissions it holds in a store namespace',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'reader', { kind: 'ClusterRole', name: 'configmap-reader' }, [
+          operatorSubject,
+        ]),
+        why: [
+          rbPolicy,
+          /roleRef must be ClusterRole storeplane-store-manager, not ClusterRole configmap-reader/,
+        ],
+      },
+      {
+        what: 'create namespace evil',
+        args: ['create', 'namespace', 'evil'],
+        why: [nsPolicy, /create namespace evil: only store namespaces/],
+      },
+      {
+        what: 'create store-x without the managed-by label',
+        args: ['create', '-f', '-'],
+        stdin: storeNamespace('x', { 'app.kubernetes.io/managed-by': null }),
+        why: [nsPolicy, /create namespace store-x: .*app.kubernetes.io\/managed-by=storeplane/],
+      },
+      {
+        what: 'create store-y with Pod Security enforce=privileged',
+        args: ['create', '-f', '-'],
+        stdin: storeNamespace('y', { 'pod-security.kubernetes.io/enforce': 'privileged' }),
+        why: [
+          nsPolicy,
+          /create namespace store-y: .*pod-security.kubernetes.io\/enforce must be restricted or baseline/,
+        ],
+      },
+      {
+        what: 'create store-z without a Pod Security enforce label',
+        args: ['create', '-f', '-'],
+        stdin: storeNamespace('z', { 'pod-security.kubernetes.io/enforce': null }),
+        why: [
+          nsPolicy,
+          /create namespace store-z: .*pod-security.kubernetes.io\/enforce must be restricted or baseline/,
+        ],
+      },
+      {
+        what: 'create store-w with Pod Security audit=privileged',
+        args: ['create', '-f', '-'],
+        stdin: storeNamespace('w', { 'pod-security.kubernetes.io/audit': 'privileged' }),
+        why: [nsPolicy, /create namespace store-w: .*warn and audit must not be privileged/],
+      },
+      {
+        what: 'create store-v labelled as another store',
+        args: ['create', '-f', '-'],
+        stdin: storeNamespace('v', { 'storeplane.dev/store': 'guarded' }),
+        why: [nsPolicy, /create namespace store-v: label storeplane.dev\/store must be v/],
+      },
+      {
+        what: 'label kube-system',
+        args: ['label', 'namespace', 'kube-system', 'x=y'],
+        why: [nsPolicy, /change namespace kube-system: only store namespaces/],
+      },
+      {
+        what: 'annotate kube-system',
+        args: ['annotate', 'namespace', 'kube-system', 'x=y'],
+        why: [nsPolicy, /change namespace kube-system: only store namespaces/],
+      },
+      {
+        what: 'label its own namespace storeplane-system',
+        args: ['label', 'namespace', 'storeplane-system', 'x=y'],
+        why: [nsPolicy, /change namespace storeplane-system: .*the installer/],
+      },
+      {
+        what: 'remove the managed-by label from a store namespace',
+        args: ['label', 'namespace', 'store-guarded', 'app.kubernetes.io/managed-by-'],
+        why: [nsPolicy, /change namespace store-guarded: .*app.kubernetes.io\/managed-by=storeplane/],
+      },
+      {
+        what: "set a store namespace's Pod Security enforce level to privileged",
+        args: [
+          'label',
+          '--overwrite',
+          'namespace',
+          'store-guarded',
+          'pod-security.kubernetes.io/enforce=privileged',
+        ],
+        why: [nsPolicy, /change namespace store-guarded: .*pod-security.kubernetes.io\/enforce must be/],
+      },
+      {
+        what: 'relabel a foreign namespace named like a store one into a store namespace',
+        args: ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+        stdin: storeNamespace('frontend'),
+        why: [nsPolicy, /change namespace store-frontend: .*app.kubernetes.io\/managed-by=storeplane/],
+      },
+      {
+        what: 'delete namespace victim',
+        args: ['delete', 'namespace', 'victim', '--wait=false'],
+        why: [nsPolicy, /delete namespace victim: only store namespaces/],
+      },
+      {
+        what: 'delete a foreign namespace named like a store one',
+        args: ['delete', 'namespace', 'store-frontend', '--wait=false'],
+        why: [nsPolicy, /delete namespace store-frontend: .*app.kubernetes.io\/managed-by=storeplane/],
+      },
+    ];
+    for (const r of refusals) {
+      const got = await asOperator(r.args, r.stdin);
+      // Soft, so one run lists every request that got through, not only the first.
+      expect.soft(got.code, `${r.what}: should be refused, but: ${got.stdout}`).not.toBe(0);
+      for (const why of r.why) expect.soft(got.stderr, r.what).toMatch(why);
+    }
+
+    // Nothing of it happened.
+    expect((await asOperator(['auth', 'can-i', 'get', 'secrets', '-n', 'kube-system'])).stdout.trim()).toBe(
+      'no',
+    );
+    const jewels = await asOperator(['get', 'secret', 'crown-jewels', '-n', 'kube-system', '-o', 'name']);
+    expect(jewels.code).not.toBe(0);
+    expect(jewels.stderr).toMatch(/forbidden/);
+    for (const [ns, name] of [
+      ['kube-system', 'storeplane-operator'],
+      ['store-frontend', 'storeplane-operator'],
+      ['store-guarded', 'backdoor-sa'],
+      ['store-guarded', 'backdoor-user'],
+      ['store-guarded', 'backdoor-pair'],
+      ['store-guarded', 'root'],
+      ['store-guarded', 'reader'],
+    ] as const) {
+      const rb = await c.kubectl(['get', 'rolebinding', name, '-n', ns, '-o', 'name']);
+      expect(rb.stderr, `RoleBinding ${ns}/${name}`).toMatch(/NotFound/);
+    }
+    for (const ns of ['evil', 'store-x', 'store-y', 'store-z', 'store-w', 'store-v']) {
+      expect((await c.kubectl(['get', 'namespace', ns, '-o', 'name'])).stderr, ns).toMatch(/NotFound/);
+    }
+    for (const ns of ['victim', 'store-frontend']) {
+      const live = await c.core.readNamespace({ name: ns });
+      expect(live.metadata?.deletionTimestamp, ns).toBeUndefined();
+    }
+    const guarded = await c.core.readNamespace({ name: 'store-guarded' });
+    expect(guarded.metadata?.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'storeplane',
+      'pod-security.kubernetes.io/enforce': 'baseline',
+    });
+    expect((await c.core.readNamespace({ name: 'kube-system' })).metadata?.labels?.x).toBeUndefined();
+    expect((await c.core.readNamespace({ name: 'store-frontend' })).metadata?.labels).not.toHaveProperty(
+      'app.kubernetes.io/managed-by',
+    );
+
+    // The refusals are about what was asked, not blanket ones: what the operator really does passes
+    // (server-side dry run: the same authorization and admission, nothing stored).
+    const allowed: { what: string; args: string[]; stdin?: string }[] = [
+      {
+        what: 'bind storeplane-store-manager to itself in a store namespace',
+        args: ['create', '--dry-run=server', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'storeplane-operator-2', storeManager, [operatorSubject]),
+      },
+      {
+        what: 'create the namespace of a new store',
+        args: ['create', '--dry-run=server', '-f', '-'],
+        stdin: storeNamespace('new-shop'),
+      },
+      {
+        what: "change a store namespace's annotations",
+        args: ['annotate', '--dry-run=server', 'namespace', 'store-guarded', 'storeplane.dev/probe=1'],
+      },
+    ];
+    // Nudging a store's ReplicaSets after a retry (an annotation patch) is granted in store namespaces.
+    expect(
+      (await asOperator(['auth', 'can-i', 'patch', 'replicasets.apps', '-n', 'store-guarded'])).stdout,
+    ).toBe('yes\n');
+    for (const a of allowed) {
+      const got = await asOperator(a.args, a.stdin);
+      expect.soft(got.stderr, a.what).toBe('');
+      expect.soft(got.code, a.what).toBe(0);
+    }
+
+    // The policy binds the operator only: the cluster admin still labels kube-system.
+    expect((await c.kubectl(['label', 'namespace', 'kube-system', 'storeplane.dev/probe=admin'])).code).toBe(
+      0,
+    );
+    expect((await c.kubectl(['label', 'namespace', 'kube-system', 'storeplane.dev/probe-'])).code).toBe(0);
+  });
+
   it('cannot touch what it does not own', async () => {
     const as = ['--as', 'system:serviceaccount:storeplane-system:storeplane-operator'];
     const checks: [string[], string][] = [
@@ -77,6 +404,9 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
       [['auth', 'can-i', 'bind', 'clusterroles/cluster-admin', ...as], 'no'],
       [['auth', 'can-i', 'bind', 'clusterroles/storeplane-store-manager', ...as], 'yes'],
       [['auth', 'can-i', 'delete', 'nodes', ...as], 'no'],
+      // The cluster-wide list/watch rules for workload metadata include no Secret.
+      [['auth', 'can-i', 'list', 'secrets', '--all-namespaces', ...as], 'no'],
+      [['auth', 'can-i', 'watch', 'secrets', '--all-namespaces', ...as], 'no'],
     ];
     for (const [args, want] of checks) {
       const r = await c.kubectl(args);
