@@ -224,7 +224,7 @@ describe('diagnose', () => {
       snapshot: { pods: [pod({ unschedulableFor: 15 })] },
       reason: 'Unschedulable',
       message: 'Pod web-5d9c-abcde cannot be scheduled: 0/1 nodes are available: 1 Insufficient memory.',
-      fix: 'No node has room for plan "small"',
+      fix: 'if no node could ever fit plan "small", choose a smaller plan',
     },
     {
       name: 'waiting for its volume to bind is not a lack of room',

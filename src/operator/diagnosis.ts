@@ -114,7 +114,7 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
       return {
         reason: reasons.unschedulable,
         message: `Pod ${name} cannot be scheduled: ${scheduled.message ?? 'no node fits'}`.slice(0, 600),
-        fix: `No node has room for plan "${ctx.plan}". Add nodes or capacity to the cluster, or choose a smaller plan, then retry.`,
+        fix: `No node can take the pod now (the scheduler's words are above). Add nodes or capacity, or make nodes schedulable again; if no node could ever fit plan "${ctx.plan}", choose a smaller plan. Then retry.`,
       };
     }
   }

@@ -62,7 +62,7 @@ describe('failures a person can act on', () => {
       /cannot be scheduled: 0\/2 nodes are available: 2 Insufficient cpu/,
     );
     expect(failed.status?.lastFailure?.fix).toMatch(
-      /Add nodes or capacity to the cluster, or choose a smaller plan, then retry/,
+      /Add nodes or capacity, or make nodes schedulable again; if no node could ever fit plan "large", choose a smaller plan. Then retry./,
     );
     const ready = failed.status?.conditions?.find((x) => x.type === 'Ready');
     expect(ready).toMatchObject({ status: 'False', reason: 'Unschedulable' });

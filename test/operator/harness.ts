@@ -177,3 +177,61 @@ export const isReady = (s: Store) =>
   s.status?.phase === 'Ready' && s.status.observedGeneration === s.metadata.generation;
 
 export type { KubeConfig };
+
+/** Events about a store (reasons and messages, oldest first). */
+export async function storeEvents(
+  c: PrivateCluster,
+  name: string,
+): Promise<{ reason: string; message: string; type: string }[]> {
+  const r = await c.kubectl([
+    'get',
+    'events',
+    '-n',
+    'default',
+    '--field-selector',
+    `involvedObject.name=${name},involvedObject.kind=Store`,
+    '-o',
+    'json',
+  ]);
+  const items = (
+    JSON.parse(r.stdout || '{"items":[]}') as {
+      items: { reason: string; message: string; type: string; metadata: { creationTimestamp: string } }[];
+    }
+  ).items;
+  return items
+    .sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp))
+    .map(({ reason, message, type }) => ({ reason, message, type }));
+}
+
+/** `helm history` of a store's release. */
+export async function helmHistory(
+  c: PrivateCluster,
+  name: string,
+): Promise<{ revision: number; status: string; description: string }[]> {
+  const r = await c.helm(['history', name, '-n', `store-${name}`, '-o', 'json']);
+  return JSON.parse(r.stdout || '[]') as { revision: number; status: string; description: string }[];
+}
+
+export const condition = (s: Store, type: string) => s.status?.conditions?.find((x) => x.type === type);
+export const isStalled = (s: Store) => condition(s, 'Stalled')?.status === 'True';
+
+/** Polls `read` until `ok` holds; the error shows the last value read. */
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch {
+      // not there yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
+}

@@ -18,6 +18,16 @@ describe('classifyApiError', () => {
       message: /refused a request while applying the guardrails: rolebindings.* is forbidden/,
     },
     {
+      name: 'a quota in the way is a quota, not a missing permission',
+      err: new ApiError(
+        403,
+        'Forbidden',
+        'secrets "x" is forbidden: exceeded quota: q, requested: secrets=1',
+      ),
+      reason: 'QuotaExceeded',
+      message: /ResourceQuota refused a request while applying the guardrails: .*exceeded quota/,
+    },
+    {
       name: 'immutable field',
       err: clientNode(
         422,

@@ -55,6 +55,12 @@ export function classifyApiError(err: unknown, stage: string): Diagnosis {
       : typeof (e.cause as ErrorLike)?.code === 'string'
         ? String((e.cause as ErrorLike).code)
         : '';
+  if (status === 403 && /exceeded quota/i.test(message))
+    return {
+      reason: reasons.quotaExceeded,
+      message: `a ResourceQuota refused a request ${during}: ${message}`,
+      fix: 'Raise the quota the message names, or free room under it; the operator retries by itself.',
+    };
   if (status === 403)
     return {
       reason: reasons.permissionDenied,
