@@ -77,7 +77,16 @@ prompt_for() {
     if [[ ",$list," != *",$k,"* ]] || has "$k"; then continue; fi
     IFS= read -r line || [ -n "$line" ] || return 0
     set_opt "$k" "$line"
+    prompted=1
   done
+}
+# After prompting, WP-CLI (2.12, Subcommand::invoke) logs the whole command on stdout, prompted
+# values included: a password among them is not masked.
+log_prompted() {
+  local i line="wp ${pos[*]}"
+  [ "${prompted:-}" = 1 ] || return 0
+  for i in "${!keys[@]}"; do line+=" --${keys[$i]}='${vals[$i]}'"; done
+  echo "$line"
 }
 
 cmd="${pos[0]:-} ${pos[1]:-}"
@@ -89,6 +98,7 @@ case $cmd in
     allowed "url title admin_user admin_password admin_email locale skip-email" && positionals 2
     prompt_for url title admin_user admin_password admin_email locale
     for k in url title admin_user admin_email; do has "$k" || die "missing --$k parameter"; done
+    log_prompted
     for k in title admin_user admin_password admin_email; do get "$k" >"$s/install-$k" || true; done
     touch "$s/installed" ;;
   "option update")

@@ -111,6 +111,8 @@ describe('charts/woocommerce-store/files/setup.sh', { timeout: 60_000 }, () => {
     expect(r.code, r.out).toBe(0);
     expect(webRequests).toBeGreaterThanOrEqual(2);
     expect(r.out).toContain('done: http://shop.example.test');
+    // Not in the Job's log either (WP-CLI echoes a prompted command, values included).
+    expect(r.out).not.toContain('s3cret-pw');
     const log = calls(state);
     const first = (prefix: string) => log.findIndex((l) => l.startsWith(prefix));
     expect(first('core install')).toBeGreaterThan(first('core is-installed'));
@@ -236,6 +238,8 @@ describe('the WP-CLI stand-in (fake-wp.sh) parses arguments as WP-CLI does', () 
       'bob\npw\nbob@example.com\n',
     );
     expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("wp core install --url='u' --title='t' --prompt=");
+    expect(r.out).toContain("--admin_password='pw'");
     const got = (k: string) => readFileSync(join(r.state, `install-${k}`), 'utf8');
     expect([got('admin_user'), got('admin_password'), got('admin_email')]).toEqual([
       'bob',

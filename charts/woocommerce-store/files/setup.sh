@@ -44,11 +44,12 @@ if wp core is-installed; then
 else
   log "installing WordPress"
   # --prompt reads the listed parameters from stdin, one a line, in the order of the command's
-  # synopsis (user, password, e-mail); the password is then on no command line ps would show. The
-  # title is a placeholder: --prompt cannot carry a line break, blogname (below) can.
+  # synopsis (user, password, e-mail); the password is then on no command line ps would show. WP-CLI
+  # echoes a prompted command on stdout, password included: not into the Job's log. The title is a
+  # placeholder: --prompt cannot carry a line break, blogname (below) can.
   printf '%s\n' "$ADMIN_USER" "$ADMIN_PASSWORD" "$ADMIN_EMAIL" |
     wp core install --url="$STORE_URL" --title=Store --skip-email \
-      --prompt=admin_user,admin_password,admin_email
+      --prompt=admin_user,admin_password,admin_email >/dev/null
 fi
 # The title follows the store's display name (the operator never changes the credentials). With
 # the value omitted, WP-CLI reads it from stdin to the end, byte for byte.
