@@ -52,6 +52,14 @@ storeplane.dev/role: {{ index . 2 }}
 {{- end -}}
 {{- end }}
 
+{{/*
+Free text as an env var's value. Kubernetes expands $(VAR) in `value` over the variables declared
+before it (a display name "$(ADMIN_PASSWORD)" would become the site title); $$ is its escape for $.
+*/}}
+{{- define "woo.envText" -}}
+{{- . | toString | replace "$" "$$" | quote -}}
+{{- end }}
+
 {{/* image reference: (dict "image" .Values.image) */}}
 {{- define "woo.image" -}}
 {{- if .digest -}}
