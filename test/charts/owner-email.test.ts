@@ -13,8 +13,8 @@ import { isEmail } from './is-email.ts';
  */
 
 /** The platform's owner rule: a user name or an e-mail address (the Store schema uses the same). */
-export const ownerUserPattern = '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$';
-export const ownerEmailPattern =
+const ownerUserPattern = '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$';
+const ownerEmailPattern =
   '^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?' +
   '(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.[A-Za-z]{2,63}$';
 const emailRule = new RegExp(ownerEmailPattern);
