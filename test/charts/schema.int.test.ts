@@ -27,6 +27,11 @@ const common: BadValues[] = [
     values: 'store: {name: Bad_Name}',
     message: /at '\/store\/name': 'Bad_Name' does not match pattern/,
   },
+  {
+    what: 'a store name starting with a digit (Services need DNS-1035 labels)',
+    values: 'store: {name: 1shop}',
+    message: /at '\/store\/name': '1shop' does not match pattern/,
+  },
   { what: 'an unpinned image', values: 'image: {tag: latest}', message: /at '\/image\/tag': 'not' failed/ },
   {
     what: 'a negative volume size',
@@ -64,6 +69,11 @@ const cases: Case[] = [
     what: 'an unknown WooCommerce option',
     values: 'woocommerce: {paymentGateway: stripe}',
     message: /at '\/woocommerce': additional properties 'paymentGateway' not allowed/,
+  }),
+  onlyFor(woocommerce.name, {
+    what: 'an admin e-mail WordPress refuses',
+    values: 'woocommerce: {adminEmail: bob@exa_mple.com}',
+    message: /at '\/woocommerce\/adminEmail': 'bob@exa_mple.com' does not match pattern/,
   }),
   onlyFor(woocommerce.name, {
     what: 'workers as a string',

@@ -141,6 +141,14 @@ securityContext:
 {{- end }}
 {{- end }}
 
+{{/*
+Free text as an env var's value. Kubernetes expands $(VAR) in `value` over the variables declared
+before it (a display name "$(HOME)" would become "/tmp"); $$ is its escape for $.
+*/}}
+{{- define "medusa.envText" -}}
+{{- . | toString | replace "$" "$$" | quote -}}
+{{- end }}
+
 {{/* Environment of every container running the Medusa image. */}}
 {{- define "medusa.env" -}}
 {{- $ := index . 0 -}}
@@ -148,7 +156,7 @@ securityContext:
 - {name: MEDUSA_DISABLE_TELEMETRY, value: "true"}
 - {name: HOME, value: /tmp}
 - {name: NODE_OPTIONS, value: {{ printf "--max-old-space-size=%s" (include "medusa.heapMiB" .) | quote }}}
-- {name: STORE_NAME, value: {{ $.Values.store.displayName | quote }}}
+- {name: STORE_NAME, value: {{ include "medusa.envText" $.Values.store.displayName }}}
 - {name: STORE_CURRENCY, value: {{ $.Values.medusa.currency | quote }}}
 - {name: MEDUSA_BACKEND_URL, value: {{ include "medusa.url" $ | quote }}}
 {{- end }}

@@ -12,6 +12,17 @@ WC_SHIPPING_TITLE=${WC_SHIPPING_TITLE:-Flat rate}
 WC_SHIPPING_COST=${WC_SHIPPING_COST:-5.00}
 SAMPLE_PRODUCTS=${SAMPLE_PRODUCTS:-yes}
 
+# User input (the display name, the owner's e-mail) and secrets reach WP-CLI as data on stdin, never
+# as arguments: WP-CLI would parse an argument starting with - as an option (--exec runs PHP).
+# These three go in as one line each (--prompt), so a line break would shift them.
+for v in ADMIN_USER ADMIN_PASSWORD ADMIN_EMAIL; do
+  case ${!v} in *$'\n'* | *$'\r'*)
+    echo "setup: $v must be a single line" >&2
+    exit 1
+    ;;
+  esac
+done
+
 log() { printf '%s setup: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 as_admin() { wp "$@" --user="$ADMIN_USER"; }
 
@@ -32,12 +43,17 @@ if wp core is-installed; then
   log "WordPress already installed"
 else
   log "installing WordPress"
-  # The password goes in on stdin (--prompt), never on a command line where ps would show it.
-  printf '%s\n' "$ADMIN_PASSWORD" | wp core install --url="$STORE_URL" --title="$STORE_TITLE" \
-    --admin_user="$ADMIN_USER" --admin_email="$ADMIN_EMAIL" --skip-email --prompt=admin_password
+  # --prompt reads the listed parameters from stdin, one a line, in the order of the command's
+  # synopsis (user, password, e-mail); the password is then on no command line ps would show. WP-CLI
+  # echoes a prompted command on stdout, password included: not into the Job's log. The title is a
+  # placeholder: --prompt cannot carry a line break, blogname (below) can.
+  printf '%s\n' "$ADMIN_USER" "$ADMIN_PASSWORD" "$ADMIN_EMAIL" |
+    wp core install --url="$STORE_URL" --title=Store --skip-email \
+      --prompt=admin_user,admin_password,admin_email >/dev/null
 fi
-# The title follows the store's display name (the operator never changes the credentials).
-wp option update blogname "$STORE_TITLE" >/dev/null
+# The title follows the store's display name (the operator never changes the credentials). With
+# the value omitted, WP-CLI reads it from stdin to the end, byte for byte.
+printf '%s' "$STORE_TITLE" | wp option update blogname >/dev/null
 
 # 2. Permalinks (the image ships the rewrite rules in .htaccess; /wp-json/ needs them).
 wp rewrite structure '/%postname%/' >/dev/null
@@ -50,7 +66,7 @@ fi
 
 # 4. Store settings.
 log "store settings"
-set_option() { wp option update "$1" "$2" >/dev/null; }
+set_option() { printf '%s' "$2" | wp option update "$1" >/dev/null; }
 set_option woocommerce_store_address "${WC_ADDRESS:-}"
 set_option woocommerce_store_city "${WC_CITY:-}"
 set_option woocommerce_store_postcode "${WC_POSTCODE:-}"
@@ -61,7 +77,7 @@ set_option woocommerce_enable_guest_checkout yes
 set_option woocommerce_allow_tracking no
 set_option woocommerce_show_marketplace_suggestions no
 set_option woocommerce_task_list_hidden yes
-wp option update woocommerce_onboarding_profile '{"skipped":true}' --format=json >/dev/null
+printf '%s' '{"skipped":true}' | wp option update woocommerce_onboarding_profile --format=json >/dev/null
 
 # 5. Launch the store: "coming soon" off.
 set_option woocommerce_coming_soon no

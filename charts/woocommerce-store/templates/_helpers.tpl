@@ -42,14 +42,33 @@ storeplane.dev/role: {{ index . 2 }}
 {{- printf "%s://%s" (ternary "https" "http" .Values.ingress.tls) (include "woo.host" .) -}}
 {{- end }}
 
+{{/*
+woocommerce.adminEmail, else the owner when it is an e-mail address, else admin@<host>. The
+pattern is the platform's rule for an owner that is an e-mail address (the Store schema uses the
+same; values.schema.json too, for woocommerce.adminEmail: keep them identical): every address it
+accepts, WordPress's is_email() accepts, so `wp core install` does too.
+*/}}
 {{- define "woo.adminEmail" -}}
+{{- $pattern := `^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,63}$` -}}
 {{- if .Values.woocommerce.adminEmail -}}
 {{- .Values.woocommerce.adminEmail -}}
-{{- else if regexMatch "^[^@ ]+@[^@ ]+\\.[^@ ]+$" .Values.store.owner -}}
+{{- else if regexMatch $pattern .Values.store.owner -}}
 {{- .Values.store.owner -}}
 {{- else -}}
-{{- printf "admin@%s" (include "woo.host" .) -}}
+{{- $fallback := printf "admin@%s" (include "woo.host" .) -}}
+{{- if not (regexMatch $pattern $fallback) -}}
+{{- fail (printf "%s is not an e-mail address WordPress accepts: set woocommerce.adminEmail" $fallback) -}}
 {{- end -}}
+{{- $fallback -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+Free text as an env var's value. Kubernetes expands $(VAR) in `value` over the variables declared
+before it (a display name "$(ADMIN_PASSWORD)" would become the site title); $$ is its escape for $.
+*/}}
+{{- define "woo.envText" -}}
+{{- . | toString | replace "$" "$$" | quote -}}
 {{- end }}
 
 {{/* image reference: (dict "image" .Values.image) */}}
