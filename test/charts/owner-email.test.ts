@@ -5,6 +5,7 @@ import { charts, parseManifests, podsOf } from './charts.ts';
 import { containerEnv } from './env.ts';
 import { helmSetupTimeout, helmTemplate, platformValues } from './helm-template.ts';
 import { isEmail } from './is-email.ts';
+import { emailPattern, ownerPattern, userNamePattern } from '../../src/store/naming.ts';
 
 /**
  * Fault 7, chart side: the WooCommerce chart uses the store's owner as the admin e-mail only when
@@ -12,11 +13,9 @@ import { isEmail } from './is-email.ts';
  * one WordPress's is_email() accepts (else `wp core install` fails).
  */
 
-/** The platform's owner rule: a user name or an e-mail address (the Store schema uses the same). */
-const ownerUserPattern = '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$';
-const ownerEmailPattern =
-  '^[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?' +
-  '(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.[A-Za-z]{2,63}$';
+/** The platform's owner rule (src/store/naming.ts): a user name or an e-mail address. */
+const ownerUserPattern = `^${userNamePattern}$`;
+const ownerEmailPattern = `^${emailPattern}$`;
 const emailRule = new RegExp(ownerEmailPattern);
 
 const valid = [

@@ -34,6 +34,22 @@ describe('the API server validates Stores with the CRD schema', () => {
       error: /store name must be 3 to 30 lower-case letters, digits or "-"/,
     },
     {
+      // Fault 7: the charts' Services need DNS-1035 labels, so such a store could never provision.
+      name: 'a name starting with a digit',
+      doc: { ...base, metadata: { name: '9lives' } },
+      error: /store name must be 3 to 30 lower-case letters, digits or "-", starting with a letter/,
+    },
+    {
+      name: 'an owner e-mail WordPress would refuse',
+      doc: { ...base, spec: { ...base.spec, owner: 'bob@exa_mple.com' } },
+      error: /spec\.owner in body should match/,
+    },
+    {
+      name: 'a display name with a newline',
+      doc: { ...base, spec: { ...base.spec, displayName: 'Summer\nSale' } },
+      error: /spec\.displayName in body should match/,
+    },
+    {
       name: 'an unknown engine',
       doc: { ...base, spec: { ...base.spec, engine: 'magento' } },
       error: /spec\.engine: Unsupported value: "magento": supported values: "woocommerce", "medusa"/,
