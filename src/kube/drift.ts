@@ -182,3 +182,34 @@ export function applyOwner(
       !isForeign(e, rules),
   )?.manager;
 }
+
+/**
+ * Hands the fields of foreign writers on the live object to `owner`, re-reading it first and
+ * trying again when it changed meanwhile (a controller writing status bumps its resourceVersion).
+ */
+export async function takeOver(
+  raw: {
+    get(o: RawObject): Promise<RawObject | undefined>;
+    jsonPatch(o: RawObject, ops: unknown[], m: string): Promise<RawObject>;
+  },
+  object: RawObject,
+  owner: string | ((live: RawObject) => string | undefined),
+  rules: ForeignManagerRule[],
+  manager: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const live = await raw.get(object);
+    if (!live) return;
+    const foreign = foreignWriters(live, rules);
+    const to = typeof owner === 'string' ? owner : owner(live);
+    if (!foreign.length || !to) return;
+    try {
+      await raw.jsonPatch(live, takeoverPatch(live, foreign, to), manager);
+      return;
+    } catch (err) {
+      // 409 or 422 (the resourceVersion test failed): someone wrote in between; read again.
+      const code = (err as { code?: number }).code;
+      if (attempt >= 5 || (code !== 409 && code !== 422)) throw err;
+    }
+  }
+}

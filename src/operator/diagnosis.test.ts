@@ -29,6 +29,9 @@ const quotaMessage =
 
 const replicaSet = (conditions: { type: string; status: string; message?: string }[]): V1ReplicaSet =>
   ({ metadata: { name: 'web-5d9c' }, status: { replicas: 0, conditions } }) as V1ReplicaSet;
+/** A ReplicaSet still short of its pod (what a FailedCreate event is about while it is current). */
+const short = (name: string, created = 0): V1ReplicaSet =>
+  ({ metadata: { name }, spec: { replicas: 1 }, status: { replicas: created } }) as V1ReplicaSet;
 
 const event = (reason: string, message: string, involved: { kind: string; name: string }): CoreV1Event =>
   ({
@@ -169,6 +172,7 @@ describe('diagnose', () => {
     {
       name: 'quota wins over a crashing pod',
       snapshot: {
+        replicaSets: [short('web-5d9c')],
         events: [event('FailedCreate', quotaMessage, { kind: 'ReplicaSet', name: 'web-5d9c' })],
         pods: [pod({ containers: [waitingContainer('web', 'CrashLoopBackOff', undefined, 3)] })],
       },
@@ -335,7 +339,11 @@ describe('diagnose', () => {
   it('caps long messages at 600 characters', () => {
     const long = `${quotaMessage} ${'x'.repeat(2000)}`;
     const d = diagnose(
-      { ...empty, events: [event('FailedCreate', long, { kind: 'ReplicaSet', name: 'web-5d9c' })] },
+      {
+        ...empty,
+        replicaSets: [short('web-5d9c')],
+        events: [event('FailedCreate', long, { kind: 'ReplicaSet', name: 'web-5d9c' })],
+      },
       ctx,
     );
     expect(d?.reason).toBe('QuotaExceeded');
@@ -369,7 +377,7 @@ describe('pods refused for reasons other than quota', () => {
         {
           deployments: [],
           statefulSets: [],
-          replicaSets: [],
+          replicaSets: [short('web-1')],
           jobs: [],
           pvcs: [],
           pods: [],
@@ -382,6 +390,19 @@ describe('pods refused for reasons other than quota', () => {
       expect(d?.fix.length).toBeGreaterThan(20);
     });
   }
+});
+
+describe('events about a refusal that is over', () => {
+  // Events outlive their cause: once the controller has its pods, the refusal is history.
+  it('a quota refusal of a ReplicaSet that has since created its pod is not the cause', () => {
+    const snap = {
+      ...empty,
+      replicaSets: [short('web-5d9c', 1)],
+      events: [event('FailedCreate', quotaMessage, { kind: 'ReplicaSet', name: 'web-5d9c' })],
+    };
+    expect(diagnose(snap, ctx)).toBeUndefined();
+    expect(diagnose({ ...snap, replicaSets: [short('web-5d9c', 0)] }, ctx)?.reason).toBe('QuotaExceeded');
+  });
 });
 
 describe('old events', () => {

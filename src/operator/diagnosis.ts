@@ -14,6 +14,28 @@ export interface DiagnosisContext {
   since?: Date;
 }
 
+/**
+ * True when the controller an event is about has since created all its pods: the refusal the
+ * event reports is over (events outlive their cause).
+ */
+function since(s: WorkloadSnapshot, o: { kind?: string; name?: string } | undefined): boolean {
+  const match = (m: { metadata?: { name?: string } }) => m.metadata?.name === o?.name;
+  if (o?.kind === 'ReplicaSet') {
+    const rs = s.replicaSets.find(match);
+    return !rs || (rs.status?.replicas ?? 0) >= (rs.spec?.replicas ?? 1);
+  }
+  if (o?.kind === 'StatefulSet') {
+    const sts = s.statefulSets.find(match);
+    return Boolean(sts) && (sts?.status?.replicas ?? 0) >= (sts?.spec?.replicas ?? 1);
+  }
+  if (o?.kind === 'Job') {
+    const job = s.jobs.find(match);
+    const st = job?.status;
+    return Boolean(job) && (st?.active ?? 0) + (st?.succeeded ?? 0) + (st?.failed ?? 0) > 0;
+  }
+  return false;
+}
+
 const olderThan = (time: string | Date | undefined, ms: number, now: Date) =>
   time !== undefined && now.getTime() - new Date(time).getTime() >= ms;
 
@@ -40,7 +62,9 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
           ?.filter((c) => c.type === 'ReplicaFailure' && c.status === 'True')
           .map((c) => c.message ?? '') ?? [],
     ),
-    ...recent.filter((e) => e.reason === 'FailedCreate').map((e) => e.message ?? ''),
+    ...recent
+      .filter((e) => e.reason === 'FailedCreate' && !since(s, e.involvedObject))
+      .map((e) => e.message ?? ''),
   ].filter((m) => /exceeded quota/.test(m));
   const terminating = s.pods.some((p) => p.metadata?.deletionTimestamp);
   if (quotaMessages[0] && !terminating) {
@@ -52,7 +76,10 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
   }
   // Any other refusal to create pods (Pod Security Admission, a missing ServiceAccount, ...).
   const refused = recent.find(
-    (e) => e.reason === 'FailedCreate' && /forbidden|violates|not found/.test(e.message ?? ''),
+    (e) =>
+      e.reason === 'FailedCreate' &&
+      /forbidden|violates|not found/.test(e.message ?? '') &&
+      !since(s, e.involvedObject),
   );
   if (refused) {
     const psa = /violates PodSecurity/.test(refused.message ?? '');

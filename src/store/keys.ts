@@ -22,6 +22,8 @@ export const annotations = {
   retriedAt: 'storeplane.dev/retried-at',
   owner: 'storeplane.dev/owner',
   displayName: 'storeplane.dev/display-name',
+  /** On objects the operator owns: a digest of what it last asked for (an update, not drift). */
+  desiredDigest: 'storeplane.dev/desired-digest',
 } as const;
 
 export const labels = {
@@ -122,6 +124,7 @@ export const events = {
   releaseUnlocked: 'ReleaseUnlocked',
   driftDetected: 'DriftDetected',
   driftRepaired: 'DriftRepaired',
+  guardrailsUpdated: 'GuardrailsUpdated',
   credentialsGenerated: 'CredentialsGenerated',
   credentialsAdopted: 'CredentialsAdopted',
   volumeExpanded: 'VolumeExpanded',

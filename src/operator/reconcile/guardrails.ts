@@ -18,14 +18,22 @@ export async function guardrailsStage(ctx: StoreContext): Promise<StageOutcome> 
   });
   const wasApplied = ctx.status.conditions?.some((c) => c.type === 'GuardrailsReady' && c.status === 'True');
   const repaired: string[] = [];
+  const updated: string[] = [];
   for (const obj of desired) {
     const r = await syncOwned(ctx, obj);
     if (r.drift) repaired.push(r.drift.detail);
     else if (r.created && wasApplied) repaired.push(`${obj.kind} ${obj.metadata?.name} was deleted`);
+    else if (r.updated) updated.push(`${obj.kind} ${obj.metadata?.name}`);
   }
-  if (repaired.length) {
+  if (repaired.length)
     ctx.event('Warning', events.driftRepaired, `guardrails restored: ${repaired.join('; ')}`);
-  }
+  // An attempt (a spec change) already says what changes; outside one, the platform's settings did.
+  if (updated.length && !ctx.status.attempt)
+    ctx.event(
+      'Normal',
+      events.guardrailsUpdated,
+      `guardrails updated to the platform's settings: ${updated.join(', ')}`,
+    );
   ctx.condition({
     type: 'GuardrailsReady',
     status: 'True',

@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { applyOwner, compareObject, type ObjectDrift, takeoverPatch } from '../../kube/drift.ts';
+import { applyOwner, compareObject, type ObjectDrift, takeOver } from '../../kube/drift.ts';
 import type { RawObject } from '../../kube/raw.ts';
 import { readRevision } from '../../helm/storage.ts';
 import { fieldManager } from '../../store/keys.ts';
@@ -28,22 +28,22 @@ export async function releaseDrift(ctx: StoreContext, revision: number): Promise
   const stored = await readRevision(raw, ctx.namespace, ctx.release, revision);
   if (!stored) return { objects: [], prepare: async () => {} };
   const objects: ObjectDrift[] = [];
-  const takeovers: { live: RawObject; drift: ObjectDrift }[] = [];
+  const takeovers: { live: RawObject }[] = [];
   for (const desired of manifestObjects(stored.release.manifest, ctx.namespace)) {
     const live = await raw.get(desired);
     const dryRun = live ? await raw.apply(desired, { manager: fieldManager, dryRun: true }) : undefined;
     const drift = compareObject(desired, live, dryRun, ctx.deps.config.foreignManagers);
     if (!drift) continue;
     objects.push(drift);
-    if (live && drift.foreign.length) takeovers.push({ live, drift });
+    if (live && drift.foreign.length) takeovers.push({ live });
   }
   return {
     objects,
     prepare: async () => {
-      for (const { live, drift } of takeovers) {
-        const owner = applyOwner(live, [fieldManager], ctx.deps.config.foreignManagers);
+      const rules = ctx.deps.config.foreignManagers;
+      for (const { live } of takeovers) {
         // Helm 3 applies client-side (no Apply owner): its upgrade restores changed fields only.
-        if (owner) await raw.jsonPatch(live, takeoverPatch(live, drift.foreign, owner), fieldManager);
+        await takeOver(raw, live, (fresh) => applyOwner(fresh, [fieldManager], rules), rules, fieldManager);
       }
     },
   };
