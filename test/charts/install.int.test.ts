@@ -149,7 +149,9 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
     expect(job?.last_run?.started_at).not.toBe(firstSetupRun);
   });
 
-  it('helm uninstall leaves nothing of the release behind', async () => {
+  it('helm uninstall leaves nothing of the release behind but its data volumes', async () => {
+    const volumes = (await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items;
+    expect(volumes).toHaveLength(chart.volumes);
     const uninstall = await c.helm('uninstall', release, '-n', namespace, '--wait', '--timeout', '90s');
     expect(uninstall.code).toBe(0);
     const mine = { labelSelector: `app.kubernetes.io/instance=${release}` };
@@ -162,7 +164,6 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
           ...(await c.batch.listNamespacedJob({ namespace, ...mine })).items,
           ...(await c.batch.listNamespacedCronJob({ namespace, ...mine })).items,
           ...(await c.core.listNamespacedPod({ namespace })).items,
-          ...(await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items,
           ...(await c.core.listNamespacedService({ namespace })).items,
           ...(await c.core.listNamespacedConfigMap({ namespace, ...mine })).items,
           ...(await networking.listNamespacedIngress({ namespace })).items,
@@ -173,6 +174,10 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
       },
       60_000,
     );
+    // The volumes stay until the namespace goes (store deletion): an accidental uninstall must
+    // not delete a store's data (chart README, "Volumes"); volumes.int.test.ts reinstalls onto them.
+    const kept = (await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items;
+    expect(kept.map((p) => p.metadata?.uid).sort()).toEqual(volumes.map((p) => p.metadata?.uid).sort());
     // The guardrails and the operator's Secret stay: they belong to the operator.
     const policies = (await networking.listNamespacedNetworkPolicy({ namespace })).items;
     expect(policies.map((p) => p.metadata?.name).sort()).toEqual([
