@@ -85,6 +85,7 @@ export interface Container {
   readinessProbe?: unknown;
   livenessProbe?: unknown;
   volumeMounts?: { name: string; mountPath: string }[];
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
 }
 export interface PodSpec {
   containers: Container[];

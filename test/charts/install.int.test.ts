@@ -8,6 +8,7 @@ import { engineDrivers, releaseValues } from '../../src/store/engines.ts';
 import type { Store } from '../../src/store/schema.ts';
 import { eventually, testCluster, uniqueName } from '../cluster/testing.ts';
 import { charts, parseQuantity, storeNamespace } from './charts.ts';
+import { failedCreates } from './releases.ts';
 
 const c = testCluster();
 const networking = c.kc.makeApiClient(NetworkingV1Api);
@@ -47,7 +48,9 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
   let firstSetupRun = '';
 
   it('helm install --wait: pods Ready, hook Job complete, volumes bound, quota respected', async () => {
-    namespace = await storeNamespace(c.kc, chart, release, { plan: 'small' });
+    // Pod Security restricted for both engines (the operator enforces baseline for WooCommerce
+    // today): every pod the charts create must pass it.
+    namespace = await storeNamespace(c.kc, chart, release, { plan: 'small', enforce: 'restricted' });
     namespaces.push(namespace);
     // The operator's credentials Secret, made by the operator's own generators.
     const credentials = Object.fromEntries(
@@ -135,6 +138,43 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
     }
   });
 
+  it('Pod Security restricted admits every pod: workloads, hook Job, a cron run, the helm test pod', async () => {
+    const ns = await c.core.readNamespace({ name: namespace });
+    expect(ns.metadata?.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    // The workloads and the hook Job ran in the install above. A CronJob run, now rather than on
+    // its schedule: a Job from the CronJob's template (owned by it, so uninstall removes it).
+    const cronJobs = (
+      await c.batch.listNamespacedCronJob({
+        namespace,
+        labelSelector: `app.kubernetes.io/instance=${release}`,
+      })
+    ).items.map((cj) => cj.metadata?.name ?? '');
+    expect(cronJobs).toEqual(chart.engine === 'woocommerce' ? [`${release}-cron`] : []);
+    for (const cronJob of cronJobs) {
+      const job = `${cronJob}-now`;
+      const create = await c.kubectl('create', 'job', job, `--from=cronjob/${cronJob}`, '-n', namespace);
+      expect(create.code, create.stderr).toBe(0);
+      const done = await c.kubectl(
+        'wait',
+        '--for=condition=complete',
+        `job/${job}`,
+        '-n',
+        namespace,
+        '--timeout=60s',
+      );
+      expect(done.code, `${done.stderr} ${(await failedCreates(c, namespace)).join('; ')}`).toBe(0);
+    }
+    // helm test creates the order-check pod. The simulated nodes run no container, so it never
+    // finishes and helm gives up after the timeout; what counts here is that the pod was admitted.
+    const test = await c.helm('test', release, '-n', namespace, '--timeout', '10s');
+    expect(test.stderr).not.toMatch(/forbidden|PodSecurity/);
+    expect(test.stderr).toContain('context deadline exceeded');
+    const check = await c.core.readNamespacedPod({ name: `${release}-order-check`, namespace });
+    expect(check.status?.phase).toBe('Running');
+    expect(await failedCreates(c, namespace)).toEqual([]);
+    await c.core.deleteNamespacedPod({ name: `${release}-order-check`, namespace });
+  });
+
   it("the operator's own helm upgrade --install (server-side apply, no --wait) re-runs the hook Job", async () => {
     const args = upgradeArgs({
       release,
@@ -157,7 +197,9 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
     expect(job?.last_run?.started_at).not.toBe(firstSetupRun);
   });
 
-  it('helm uninstall leaves nothing of the release behind', async () => {
+  it('helm uninstall leaves nothing of the release behind but its data volumes', async () => {
+    const volumes = (await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items;
+    expect(volumes).toHaveLength(chart.volumes);
     const uninstall = await c.helm('uninstall', release, '-n', namespace, '--wait', '--timeout', '90s');
     expect(uninstall.code).toBe(0);
     const mine = { labelSelector: `app.kubernetes.io/instance=${release}` };
@@ -170,7 +212,6 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
           ...(await c.batch.listNamespacedJob({ namespace, ...mine })).items,
           ...(await c.batch.listNamespacedCronJob({ namespace, ...mine })).items,
           ...(await c.core.listNamespacedPod({ namespace })).items,
-          ...(await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items,
           ...(await c.core.listNamespacedService({ namespace })).items,
           ...(await c.core.listNamespacedConfigMap({ namespace, ...mine })).items,
           ...(await networking.listNamespacedIngress({ namespace })).items,
@@ -181,6 +222,10 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
       },
       60_000,
     );
+    // The volumes stay until the namespace goes (store deletion): an accidental uninstall must
+    // not delete a store's data (chart README, "Volumes"); volumes.int.test.ts reinstalls onto them.
+    const kept = (await c.core.listNamespacedPersistentVolumeClaim({ namespace })).items;
+    expect(kept.map((p) => p.metadata?.uid).sort()).toEqual(volumes.map((p) => p.metadata?.uid).sort());
     // The guardrails and the operator's Secret stay: they belong to the operator.
     const policies = (await networking.listNamespacedNetworkPolicy({ namespace })).items;
     expect(policies.map((p) => p.metadata?.name).sort()).toEqual([

@@ -3,8 +3,8 @@ import { guardrailManifests } from '../../src/operator/reconcile/manifests.ts';
 import { defaultPlans } from '../../src/store/plans.ts';
 import type { Store } from '../../src/store/schema.ts';
 import { testCluster } from '../cluster/testing.ts';
-import { type ChartUnderTest, charts, parseManifests, podsOf, valuesArgs } from './charts.ts';
-import { allowed, type Endpoint, type NetworkPolicy } from './netpol.ts';
+import { type ChartUnderTest, charts, parseManifests, type PodSpec, podsOf, valuesArgs } from './charts.ts';
+import { allowed, type Endpoint, type NetworkPolicy, selects } from './netpol.ts';
 
 /**
  * Who may talk to whom in a store namespace: the operator's guardrails (default deny, ingress
@@ -44,9 +44,11 @@ async function network(chart: ChartUnderTest, ...extra: string[]) {
     .map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }) as NetworkPolicy);
   expect(own.length).toBeGreaterThan(0);
   const pods: Record<string, Endpoint> = {};
+  const specs: Record<string, PodSpec> = {};
   for (const p of podsOf(objects)) {
     const component = p.labels['app.kubernetes.io/component'] ?? '';
     pods[component] = { name: component, namespace, labels: p.labels };
+    specs[component] = p.spec;
   }
   const outside: Record<string, Endpoint> = {
     ingressController: {
@@ -68,7 +70,7 @@ async function network(chart: ChartUnderTest, ...extra: string[]) {
     if (!from || !to) throw new Error('no such pod in the rendered chart');
     return allowed(policies, from, to, port);
   };
-  return { pods, outside, can };
+  return { pods, outside, can, own, specs };
 }
 
 describe('network policies of woocommerce-store with the operator guardrails', () => {
@@ -96,6 +98,11 @@ describe('network policies of woocommerce-store with the operator guardrails', (
     expect(can(check, database, 3306)).toBe(false);
     expect(can(database, web, 8080)).toBe(false);
     expect(can(setup, web, 22)).toBe(false);
+    // The jobs reach MariaDB on its port only.
+    for (const job of [setup, pods.cron]) {
+      expect(can(job, database, 3307)).toBe(false);
+      expect(can(job, database, 22)).toBe(false);
+    }
     expect(can(outside.stranger, web, 8080)).toBe(false);
     expect(can(outside.stranger, database, 3306)).toBe(false);
     expect(can(outside.otherStore, web, 8080)).toBe(false);
@@ -133,6 +140,12 @@ describe('network policies of medusa-store with the operator guardrails', () => 
     expect(can(check, storefront, 8000)).toBe(false);
     expect(can(storefront, server, 9000)).toBe(false);
     expect(can(database, server, 9000)).toBe(false);
+    // The seed Job reaches each store on its own port only.
+    expect(can(pods.seed, database, 6379)).toBe(false);
+    expect(can(pods.seed, database, 5433)).toBe(false);
+    expect(can(pods.seed, redis, 5432)).toBe(false);
+    expect(can(pods.seed, server, 9001)).toBe(false);
+    expect(can(check, server, 9001)).toBe(false);
     expect(can(outside.stranger, server, 9000)).toBe(false);
     expect(can(outside.otherStore, server, 9000)).toBe(false);
     for (const p of Object.values(pods))
@@ -143,5 +156,52 @@ describe('network policies of medusa-store with the operator guardrails', () => 
     const { pods, can } = await network(chart, '--set', 'redis.enabled=false');
     expect(pods.redis).toBeUndefined();
     expect(can(pods.seed, pods.database, 6379)).toBe(false);
+  });
+});
+
+/**
+ * DESIGN.md §6: the database is reachable only on its port. Each of the chart's own rules that
+ * lets traffic reach a database-tier pod (MariaDB, PostgreSQL, Redis) must name ports, and only
+ * ports that pod listens on. (Not checked here: the operator's guardrails in
+ * src/operator/reconcile/manifests.ts, which allow web -> database on any port.)
+ */
+describe.each(charts)('$name: policies to the database tier name its ports', (chart) => {
+  it("every ingress and egress rule that reaches a database pod lists only that pod's ports", async () => {
+    const { pods, own, specs } = await network(chart);
+    const databases = Object.entries(pods).filter(([, p]) => p.labels['storeplane.dev/role'] === 'database');
+    expect(databases.map(([name]) => name).sort()).toEqual(
+      chart.engine === 'medusa' ? ['database', 'redis'] : ['database'],
+    );
+    const inNamespace = { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
+    let rules = 0;
+    for (const [name, db] of databases) {
+      const listens = (specs[name]?.containers ?? []).flatMap((ctr) =>
+        (ctr.ports ?? []).map((p) => p.containerPort),
+      );
+      expect(listens.length, name).toBeGreaterThan(0);
+      for (const policy of own) {
+        const at = `${policy.metadata.name} -> ${name}`;
+        const reaching = [
+          ...(selects(policy.spec?.podSelector, db.labels) ? (policy.spec?.ingress ?? []) : []),
+          // No peers means every destination.
+          ...(policy.spec?.egress ?? []).filter(
+            (r) =>
+              !r.to?.length ||
+              r.to.some(
+                (peer) =>
+                  !peer.ipBlock &&
+                  selects(peer.namespaceSelector ?? inNamespace, inNamespace.matchLabels) &&
+                  selects(peer.podSelector, db.labels),
+              ),
+          ),
+        ];
+        for (const rule of reaching) {
+          rules += 1;
+          expect(rule.ports?.length, at).toBeGreaterThan(0);
+          for (const p of rule.ports ?? []) expect(listens, `${at} port ${p.port}`).toContain(p.port);
+        }
+      }
+    }
+    expect(rules).toBeGreaterThan(0);
   });
 });

@@ -83,6 +83,22 @@ describe.each(charts)('$name chart', (chart) => {
       expect(names).not.toContain(expect.stringMatching(/^Secret\//));
     });
 
+    it('keeps the data volumes: retained by the database StatefulSet, kept by helm uninstall', () => {
+      const statefulSets = objects.filter((o) => o.kind === 'StatefulSet');
+      const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
+      const templates = statefulSets.flatMap((o) => o.spec?.volumeClaimTemplates as unknown[]);
+      expect(claims.length + templates.length).toBe(chart.volumes);
+      for (const o of statefulSets) {
+        expect(o.spec?.persistentVolumeClaimRetentionPolicy, o.metadata.name).toEqual({
+          whenDeleted: 'Retain',
+          whenScaled: 'Retain',
+        });
+      }
+      for (const o of claims) {
+        expect(o.metadata.annotations?.['helm.sh/resource-policy'], o.metadata.name).toBe('keep');
+      }
+    });
+
     it('every object carries the Kubernetes recommended labels', () => {
       for (const o of objects) {
         expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({
