@@ -2,7 +2,9 @@ import type { Plan } from './schema.ts';
 
 /**
  * What a plan means in the store's namespace: the ResourceQuota and the LimitRange defaults.
- * Engine charts size their workloads to fit inside these (a chart test checks it).
+ * Engine charts size their workloads to fit inside these, with their default and their
+ * production values, including the room a rollout, an upgrade's setup hook and a node drain need
+ * (test/charts/render.int.test.ts and rollout.int.test.ts check it).
  */
 export interface PlanLimits {
   quota: {
@@ -30,9 +32,9 @@ export const defaultPlans: Record<Plan, PlanLimits> = {
     quota: {
       ...base,
       'requests.cpu': '1',
-      'requests.memory': '2Gi',
-      'limits.cpu': '2',
-      'limits.memory': '4Gi',
+      'requests.memory': '3Gi',
+      'limits.cpu': '3',
+      'limits.memory': '6Gi',
       'requests.storage': '10Gi',
       persistentvolumeclaims: '4',
       pods: '12',
@@ -44,10 +46,10 @@ export const defaultPlans: Record<Plan, PlanLimits> = {
   medium: {
     quota: {
       ...base,
-      'requests.cpu': '2',
-      'requests.memory': '4Gi',
-      'limits.cpu': '4',
-      'limits.memory': '8Gi',
+      'requests.cpu': '3',
+      'requests.memory': '6Gi',
+      'limits.cpu': '6',
+      'limits.memory': '12Gi',
       'requests.storage': '30Gi',
       persistentvolumeclaims: '6',
       pods: '20',
@@ -59,10 +61,10 @@ export const defaultPlans: Record<Plan, PlanLimits> = {
   large: {
     quota: {
       ...base,
-      'requests.cpu': '4',
-      'requests.memory': '8Gi',
-      'limits.cpu': '8',
-      'limits.memory': '16Gi',
+      'requests.cpu': '5',
+      'requests.memory': '12Gi',
+      'limits.cpu': '12',
+      'limits.memory': '24Gi',
       'requests.storage': '100Gi',
       persistentvolumeclaims: '10',
       pods: '40',

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { upgradeArgs } from '../../src/helm/release.ts';
+import { upgradeArgs } from '../../src/helm/args.ts';
 import { testCluster } from '../cluster/testing.ts';
 import {
   charts,
@@ -69,7 +69,15 @@ describe.concurrent('every Deployment and StatefulSet rolls within the plan quot
     const mine = `app.kubernetes.io/instance=${release}`;
     const upgrade = () =>
       c.helm(
-        ...upgradeArgs({ release, namespace, chart: chart.dir, helmMajor: 4, timeoutSeconds: 150 }),
+        ...upgradeArgs({
+          release,
+          namespace,
+          chart: chart.dir,
+          helmMajor: 4,
+          timeoutSeconds: 150,
+          configDigest: 'sha256:0',
+          description: 'test',
+        }),
         '-f',
         store.valuesFile,
       );

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { upgradeArgs } from '../../src/helm/release.ts';
+import { upgradeArgs } from '../../src/helm/args.ts';
 import { eventually, testCluster } from '../cluster/testing.ts';
 import { charts } from './charts.ts';
 import { type PreparedStore, prepareStore } from './releases.ts';
@@ -82,6 +82,8 @@ describe.each(charts)('$name keeps its data volumes', (chart) => {
         chart: chart.dir,
         helmMajor: 4,
         timeoutSeconds: 150,
+        configDigest: 'sha256:0',
+        description: 'test',
       }),
       '-f',
       store.valuesFile,

@@ -68,7 +68,7 @@ describe('a plan change on a StorageClass that cannot expand volumes', () => {
     expect((await setPlan(woo, 'medium')).code).toBe(0);
     const s = await waitForStore(c, woo, readyAt(2), 120_000, 'Ready on plan medium');
     expect(isStalled(s)).toBe(false);
-    expect(await quotaCpu(woo)).toBe('2');
+    expect(await quotaCpu(woo)).toBe('3');
     const web = await json<Deploy>(['get', 'deploy', `${woo}-web`, '-n', `store-${woo}`]);
     expect(web.spec.template.spec.containers[0]?.resources.requests.cpu).toBe('250m');
     // The claim template was never edited (immutable), and the claims could not grow.
@@ -106,7 +106,7 @@ describe('a plan change on a StorageClass that can expand volumes', () => {
   it('Medusa small -> large: the database claim grows by a patch; its template stays as it was made', async () => {
     expect((await setPlan(med, 'large')).code).toBe(0);
     await waitForStore(c, med, readyAt(2), 120_000, 'Ready on plan large');
-    expect(await quotaCpu(med)).toBe('4');
+    expect(await quotaCpu(med)).toBe('5');
     expect(await claimSize(med, `data-${med}-db-0`)).toBe('30Gi');
     expect(await templateSize(med)).toBe('2Gi');
     const events = await storeEvents(c, med);
@@ -143,7 +143,7 @@ describe('a plan change on a StorageClass that can expand volumes', () => {
     expect(s.status?.lastFailure?.fix).toMatch(
       /Set spec.plan back to a plan with at least 30Gi of database storage/,
     );
-    expect(await quotaCpu(med)).toBe('4');
+    expect(await quotaCpu(med)).toBe('5');
     expect(await helmHistory(c, med)).toHaveLength(revisions);
     // Back to the plan it has: Ready again, no new revision.
     expect((await setPlan(med, 'large')).code).toBe(0);

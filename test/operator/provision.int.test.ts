@@ -79,7 +79,7 @@ describe('a Store applied with kubectl', () => {
     });
     expect(quota.spec?.hard).toMatchObject({
       'requests.cpu': '1',
-      'limits.memory': '4Gi',
+      'limits.memory': '6Gi',
       'services.loadbalancers': '0',
     });
     const lr = await c.core.readNamespacedLimitRange({ name: 'store-limits', namespace: 'store-shop-one' });
