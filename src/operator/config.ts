@@ -3,6 +3,7 @@ import type { ExposeConfig } from '../store/engines.ts';
 import { defaultPlans, type PlanLimits } from '../store/plans.ts';
 import type { Engine, Plan } from '../store/schema.ts';
 import type { Values } from '../store/values-layers.ts';
+import type { OperatorBinding } from './reconcile/manifests.ts';
 
 export interface OperatorConfig {
   /** The operator's own namespace: its Lease and the credential vault live here. */
@@ -37,7 +38,8 @@ export interface OperatorConfig {
   chartValues: Partial<Record<Engine, Values>>;
   /** Field managers whose writes to objects the operator owns count as drift (Flux's --override-manager). */
   foreignManagers: ForeignManagerRule[];
-  operatorBinding?: { clusterRole: string; serviceAccount: { name: string; namespace: string } };
+  /** When the operator runs with a restricted identity: its store ClusterRole, bound in each store namespace. */
+  operatorBinding?: OperatorBinding;
 }
 
 export const defaultOperatorConfig: OperatorConfig = {

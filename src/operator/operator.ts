@@ -176,6 +176,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
       const left = (elector.leaseExpiresAt() ?? Date.now()) - Date.now() - 1000;
       const killed = await helm.terminateAll(Math.max(0, left));
       if (killed.length) log.error({ killed }, 'helm did not stop before the lease expired; killed');
+      log.info({ leaseExpiresAt: elector.leaseExpiresAt() }, 'helm children stopped');
     } else await helm.terminateAll();
     await queue.drained();
     await elector.release();

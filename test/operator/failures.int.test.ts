@@ -23,6 +23,9 @@ const charts = [
   `medusa=${standInChart}`,
   '--retry-budget',
   '2',
+  // Two tries, no minimum time: these tests want the Stall a retry budget ends in.
+  '--retry-window-seconds',
+  '0',
 ];
 
 async function runOperator(extra: string[] = []) {

@@ -71,7 +71,7 @@ describe('a Store applied with kubectl', () => {
       'storeplane.dev/owner': 'alice_example.com',
       'storeplane.dev/engine': 'woocommerce',
       'app.kubernetes.io/managed-by': 'storeplane',
-      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce': 'restricted',
     });
     const quota = await c.core.readNamespacedResourceQuota({
       name: 'store-quota',
@@ -148,7 +148,7 @@ describe('a Store applied with kubectl', () => {
       name: 'store-quota',
       namespace: 'store-shop-one',
     });
-    expect(quota.spec?.hard?.['requests.cpu']).toBe('2');
+    expect(quota.spec?.hard?.['requests.cpu']).toBe('3');
     await new Promise((r) => setTimeout(r, 5000));
     expect((await revisions('shop-one')).map((r) => r.revision)).toEqual([1, 2]);
   });
@@ -172,7 +172,7 @@ describe('a Store applied with kubectl', () => {
       (s) =>
         isReady(s) &&
         (s.status?.activity ?? []).some((a) => a.reason === 'DriftDetected') &&
-        s.status?.conditions?.find((x) => x.type === 'Drifted')?.reason === 'NoDrift',
+        s.status?.conditions?.find((x) => x.type === 'Drifted')?.reason === 'NoDriftDetected',
       60_000,
       'drift repaired',
     );

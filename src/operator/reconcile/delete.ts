@@ -19,7 +19,9 @@ export async function reconcileDelete(
   const { core, raw } = ctx.deps.clients;
   const namespace = ctx.namespace;
   const ns = await raw.get({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  const ours = ns !== undefined && ownershipOf(ns, ctx.store) !== 'foreign';
+  const owner = ns && ownershipOf(ns, ctx.store);
+  // Never another store's or anyone else's (an earlier store's namespace goes with its owner).
+  const ours = owner === 'ours' || owner === 'adoptable';
   ctx.status.phase = 'Deleting';
 
   if (ns && ours && !ns.metadata?.deletionTimestamp) {

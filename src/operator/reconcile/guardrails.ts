@@ -14,7 +14,6 @@ export async function guardrailsStage(ctx: StoreContext): Promise<StageOutcome> 
   const desired = guardrailManifests(ctx.store, {
     plan: config.plans[ctx.store.spec.plan],
     ingressNamespaces: config.ingressNamespaces,
-    operatorBinding: config.operatorBinding,
   });
   const wasApplied = ctx.status.conditions?.some((c) => c.type === 'GuardrailsReady' && c.status === 'True');
   const repaired: string[] = [];

@@ -3,7 +3,13 @@ import type { RawObject } from '../../kube/raw.ts';
 import { workloadServiceAccount } from '../../store/engines.ts';
 import { defaultPlans } from '../../store/plans.ts';
 import type { Engine, Plan, Store } from '../../store/schema.ts';
-import { type GuardrailConfig, guardrailManifests, labelValue, namespaceManifest } from './manifests.ts';
+import {
+  type GuardrailConfig,
+  guardrailManifests,
+  labelValue,
+  namespaceManifest,
+  operatorBindingManifest,
+} from './manifests.ts';
 
 /** Kubernetes label value syntax (empty, or alphanumeric at both ends, at most 63 characters). */
 const labelValueSyntax = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -173,9 +179,8 @@ describe('guardrailManifests', () => {
     }
   });
 
-  it('has no RoleBinding without an operator binding', () => {
+  it('are the quota, the limit range, five network policies and the service account', () => {
     const objects = guardrailManifests(store(), cfg('small'));
-    expect(objects.filter((o) => o.kind === 'RoleBinding')).toEqual([]);
     expect(objects.map((o) => o.kind)).toEqual([
       'ResourceQuota',
       'LimitRange',
@@ -187,29 +192,24 @@ describe('guardrailManifests', () => {
       'ServiceAccount',
     ]);
   });
+});
 
-  it('binds the operator ClusterRole first when an operator binding is given', () => {
-    const objects = guardrailManifests(
-      store(),
-      cfg('small', {
-        operatorBinding: {
-          clusterRole: 'storeplane-store-manager',
-          serviceAccount: { name: 'storeplane', namespace: 'storeplane-system' },
-        },
-      }),
-    );
-    const bindings = objects.filter((o) => o.kind === 'RoleBinding');
-    expect(bindings).toHaveLength(1);
-    expect(objects[0]).toBe(bindings[0]);
-    expect(bindings[0]?.roleRef).toEqual({
+describe('operatorBindingManifest', () => {
+  it('binds the operator store ClusterRole to its ServiceAccount in the store namespace only', () => {
+    const rb = operatorBindingManifest(store(), {
+      clusterRole: 'storeplane-store-manager',
+      serviceAccount: { name: 'storeplane', namespace: 'storeplane-system' },
+    });
+    expect(rb.kind).toBe('RoleBinding');
+    expect(rb.metadata?.namespace).toBe('store-shop');
+    expect(rb.roleRef).toEqual({
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
       name: 'storeplane-store-manager',
     });
-    expect(bindings[0]?.subjects).toEqual([
+    expect(rb.subjects).toEqual([
       { kind: 'ServiceAccount', name: 'storeplane', namespace: 'storeplane-system' },
     ]);
-    expect(bindings[0]?.metadata?.namespace).toBe('store-shop');
   });
 });
 

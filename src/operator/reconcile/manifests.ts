@@ -66,8 +66,30 @@ export interface GuardrailConfig {
   plan: PlanLimits;
   /** Namespaces whose pods may reach the store's web tier (the ingress controller). */
   ingressNamespaces: string[];
-  /** When the operator runs with a restricted identity: bind its store ClusterRole in the namespace. */
-  operatorBinding?: { clusterRole: string; serviceAccount: { name: string; namespace: string } };
+}
+
+export interface OperatorBinding {
+  clusterRole: string;
+  serviceAccount: { name: string; namespace: string };
+}
+
+/**
+ * When the operator runs with a restricted identity: the RoleBinding that gives it its store
+ * ClusterRole in this namespace, and nowhere else. It comes right after the namespace, before the
+ * operator reads anything in it.
+ */
+export function operatorBindingManifest(store: Store, binding: OperatorBinding): RawObject {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: {
+      name: 'storeplane-operator',
+      namespace: namespaceFor(store.metadata.name),
+      labels: storeLabels(store),
+    },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: binding.clusterRole },
+    subjects: [{ kind: 'ServiceAccount', ...binding.serviceAccount }],
+  };
 }
 
 const dnsPorts = [
@@ -87,7 +109,7 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObjec
     metadata: meta(name),
     spec,
   });
-  const objects: RawObject[] = [
+  return [
     {
       apiVersion: 'v1',
       kind: 'ResourceQuota',
@@ -160,18 +182,4 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObjec
       automountServiceAccountToken: false,
     },
   ];
-  if (cfg.operatorBinding) {
-    objects.unshift({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta('storeplane-operator'),
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: cfg.operatorBinding.clusterRole,
-      },
-      subjects: [{ kind: 'ServiceAccount', ...cfg.operatorBinding.serviceAccount }],
-    });
-  }
-  return objects;
 }

@@ -1,22 +1,30 @@
 import type { RawObject } from '../../kube/raw.ts';
-import { events, labels, reasons } from '../../store/keys.ts';
+import { events, labels, reasons, storeGroup, storeKind } from '../../store/keys.ts';
 import type { Store } from '../../store/schema.ts';
 import { done, type StageOutcome } from '../decide/outcome.ts';
 import type { StoreContext } from './context.ts';
-import { namespaceManifest } from './manifests.ts';
+import { namespaceManifest, operatorBindingManifest } from './manifests.ts';
 import { syncOwned } from './owned.ts';
 
-export type Ownership = 'ours' | 'adoptable' | 'foreign';
+export type Ownership = 'ours' | 'adoptable' | 'earlier-store' | 'foreign';
 
 /**
  * Whose a live namespace is. Ownership is the Store's UID in an owner reference, never a name or
  * a label that anyone can set: a new store with the name of a deleted one never takes over what
- * is left of the old one. A namespace our earlier versions made (our labels, no owner at all) is
- * adopted.
+ * is left of the old one (that namespace's owner is gone, so the garbage collector removes it;
+ * the new store waits). A namespace our earlier versions made (our labels, no owner) is adopted.
  */
 export function ownershipOf(ns: RawObject, store: Store): Ownership {
   const owners = ns.metadata?.ownerReferences ?? [];
   if (owners.some((o) => o.uid === store.metadata.uid)) return 'ours';
+  // Another Store of this very name: it cannot exist beside this one, so it was deleted.
+  if (
+    owners.some(
+      (o) =>
+        o.kind === storeKind && o.apiVersion.startsWith(`${storeGroup}/`) && o.name === store.metadata.name,
+    )
+  )
+    return 'earlier-store';
   const l = ns.metadata?.labels ?? {};
   if (owners.length === 0 && l[labels.store] === store.metadata.name && l[labels.managedBy] === 'storeplane')
     return 'adoptable';
@@ -28,13 +36,17 @@ export async function namespaceStage(ctx: StoreContext): Promise<StageOutcome> {
   const name = ctx.namespace;
   const desired = namespaceManifest(ctx.store);
   const live = await ctx.deps.clients.raw.get(desired);
-  if (live?.metadata?.deletionTimestamp) {
+  const ownership = live && ownershipOf(live, ctx.store);
+  if (live?.metadata?.deletionTimestamp || ownership === 'earlier-store') {
     // A deleted store's namespace (or ours, deleted by someone) is still going away.
     ctx.condition({
       type: 'NamespaceReady',
       status: 'False',
       reason: reasons.namespaceTerminating,
-      message: `namespace ${name} is being deleted; waiting until it is gone`,
+      message:
+        ownership === 'earlier-store'
+          ? `namespace ${name} belongs to an earlier store of this name and is being removed; waiting until it is gone`
+          : `namespace ${name} is being deleted; waiting until it is gone`,
     });
     return {
       kind: 'progress',
@@ -42,7 +54,7 @@ export async function namespaceStage(ctx: StoreContext): Promise<StageOutcome> {
       requeueAfterMs: 2000,
     };
   }
-  if (live && ownershipOf(live, ctx.store) === 'foreign') {
+  if (ownership === 'foreign') {
     const diagnosis = {
       reason: reasons.namespaceTaken,
       message: `namespace ${name} already exists and does not belong to this store`,
@@ -58,6 +70,11 @@ export async function namespaceStage(ctx: StoreContext): Promise<StageOutcome> {
   }
   const result = await syncOwned(ctx, desired);
   if (result.drift) ctx.event('Warning', events.driftRepaired, `${result.drift.detail}; restored`);
+  const binding = ctx.deps.config.operatorBinding;
+  if (binding) {
+    const rb = await syncOwned(ctx, operatorBindingManifest(ctx.store, binding));
+    if (rb.drift) ctx.event('Warning', events.driftRepaired, `${rb.drift.detail}; restored`);
+  }
   ctx.status.namespace = name;
   ctx.condition({
     type: 'NamespaceReady',
