@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.ts';
 import { type HealthServer, startHealthServer } from './health.ts';
 import { WorkQueue } from './queue.ts';
 import type { OperatorDeps } from './reconcile/context.ts';
+import { ShutdownError } from './release/apply.ts';
 import { reconcileStore } from './reconcile/store.ts';
 import { StoreChangeFilter } from './triggers.ts';
 
@@ -112,11 +113,14 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
 
   const queue = new WorkQueue((key, signal) => reconcileStore(deps, key, signal), {
     concurrency: config.concurrency,
-    onError: (key, err) =>
+    onError: (key, err) => {
+      // Stopped on purpose: the next leader picks the store up.
+      if (err instanceof ShutdownError || stopping) return;
       log.error(
         { store: key, err: err instanceof Error ? err.message : String(err) },
         'reconcile failed; backing off',
-      ),
+      );
+    },
     onDepthChange: (d) => metrics.queueDepth.set(d),
   });
   const enqueue = (s: { metadata?: { name?: string } }) => s.metadata?.name && queue.add(s.metadata.name);
@@ -135,10 +139,15 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
 
   // Wake the store whose namespace saw a change (its workloads, or the namespace itself).
-  const wake = (_type: string, obj: RawObject) => {
+  const wake = (type: string, obj: RawObject) => {
     const ns = obj.kind === 'Namespace' ? obj.metadata?.name : obj.metadata?.namespace;
     const store = ns && storeOfNamespace(ns);
-    if (store && stores.get(store)) queue.add(store);
+    if (!store || !stores.get(store)) return;
+    log.debug(
+      { store, type, object: `${obj.kind}/${obj.metadata?.name}` },
+      'woken by a change in its namespace',
+    );
+    queue.add(store);
   };
   const agent = await agentFor(kc);
   const watches = [
@@ -156,7 +165,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
 
   // Periodic resync: watches can miss events; every store is looked at again now and then.
   const resync = setInterval(() => {
-    for (const s of stores.list()) enqueue(s);
+    for (const s of stores.list()) if (s.metadata?.name) queue.resync(s.metadata.name);
   }, jittered(config.resyncMs));
   resync.unref();
 

@@ -201,6 +201,18 @@ describe('WorkQueue', () => {
     expect(r.calls).toEqual(['a']);
   });
 
+  // Fault 8: a resync every few seconds ran failing stores at once, past their backoff.
+  it('a resync leaves a key that is due later (a backoff) alone, and adds an idle key', async () => {
+    const r = recorder({ auto: () => ({}) });
+    const q = newQueue(r.reconcile, { concurrency: 1 });
+    q.start();
+    q.addAfter('a', 60);
+    q.resync('a');
+    q.resync('b');
+    expect(r.calls).toEqual(['b']);
+    await vi.waitFor(() => expect(r.calls).toEqual(['b', 'a']), poll);
+  });
+
   it('backs a failing key off and retries it until it succeeds', async () => {
     const boom = new Error('helm failed');
     const r = recorder({ auto: (_key, n) => (n <= 2 ? boom : {}) });

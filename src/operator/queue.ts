@@ -68,6 +68,16 @@ export class WorkQueue {
     this.pump();
   }
 
+  /**
+   * A periodic look: like add, except that a key already due at a set time (a backoff after a
+   * failure, a requeueAfter) keeps that time. A resync is a safety net for missed events, and
+   * must not cut a failing store's backoff short.
+   */
+  resync(key: string): void {
+    if (this.timers.has(key)) return;
+    this.add(key);
+  }
+
   /** Add after a delay; an earlier pending add for the key wins. */
   addAfter(key: string, ms: number): void {
     if (this.stopped) return;

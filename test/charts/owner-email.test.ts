@@ -5,7 +5,7 @@ import { charts, parseManifests, podsOf } from './charts.ts';
 import { containerEnv } from './env.ts';
 import { helmSetupTimeout, helmTemplate, platformValues } from './helm-template.ts';
 import { isEmail } from './is-email.ts';
-import { emailPattern, ownerPattern, userNamePattern } from '../../src/store/naming.ts';
+import { emailPattern, userNamePattern } from '../../src/store/naming.ts';
 
 /**
  * Fault 7, chart side: the WooCommerce chart uses the store's owner as the admin e-mail only when

@@ -87,8 +87,9 @@ describe("the store's data volume itself is lost", () => {
     expect(s.status?.lastFailure?.fix).toMatch(
       /Restore the data into a PersistentVolumeClaim named data-safe-shop-db-0/,
     );
-    // The claim disappears once its pod is gone; still nothing is installed over it.
-    await c.kubectl(['delete', 'pod', `${shop}-db-0`, '-n', ns, '--wait=true']);
+    // The claim disappears once nothing uses it (the StatefulSet and its pod gone too, as after a
+    // node loss); the stopped store repairs nothing, and still nothing is installed over it.
+    await c.kubectl(['delete', 'statefulset', `${shop}-db`, '-n', ns, '--cascade=foreground', '--wait=true']);
     await waitFor(
       'the claim to be gone',
       () => c.kubectl(['get', 'pvc', claim, '-n', ns]),
@@ -137,8 +138,15 @@ describe('a release left uninstalling by a helm that died', () => {
     );
     expect(s.status?.history?.[0]?.status).toBe('deployed');
     const history = await helmHistory(c, other);
-    expect(history.at(-2)).toMatchObject({ revision: newest?.revision, status: 'failed' });
-    expect(history.at(-1)).toMatchObject({ status: 'deployed' });
+    // Marked failed (then superseded by the upgrade), never uninstalled or rolled back.
+    expect(history.at(-2)).toMatchObject({
+      revision: newest?.revision,
+      description: "Release unlocked from stale 'uninstalling' state by Storeplane",
+    });
+    expect(history.at(-1)).toMatchObject({
+      status: 'deployed',
+      description: expect.stringMatching(/^Storeplane upgrade/),
+    });
     const reasons = (await storeEvents(c, other)).map((e) => e.reason);
     expect(reasons).toEqual(expect.arrayContaining(['ReleaseUnlocked', 'Upgraded']));
     const web = await c.kubectl(['get', 'deployment', `${other}-web`, '-n', namespace, '-o', 'name']);

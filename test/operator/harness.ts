@@ -15,7 +15,9 @@ export const standInChart = join(root, 'test', 'fixtures', 'store-chart');
  * A cluster of its own for a test file that creates Stores, so operators of different files never
  * see each other's stores. Starting one takes a few seconds.
  */
-export async function privateCluster(nodes: { count?: number; cpu?: string; memory?: string } = {}) {
+export async function privateCluster(
+  nodes: { count?: number; cpu?: string; memory?: string; pods?: number } = {},
+) {
   const dataDir = join(await mkdtemp(join(tmpdir(), 'storeplane-optest-')), 'cluster');
   const result = await up({ dataDir, nodes });
   const kc = kubeConfigFrom(result.state.kubeconfig);

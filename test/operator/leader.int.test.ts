@@ -8,10 +8,14 @@ import {
   storeYaml,
   waitForStore,
 } from './harness.ts';
+import { freePort } from '../../src/devcluster/ports.ts';
 
 let c: PrivateCluster;
 const ops: Record<string, OperatorProcess> = {};
+const ports: Record<string, number> = {};
 const args = (id: string) => [
+  '--metrics-port',
+  String(ports[id]),
   '--chart',
   `woocommerce=${standInChart}`,
   '--chart',
@@ -22,6 +26,8 @@ const args = (id: string) => [
 
 beforeAll(async () => {
   c = await privateCluster({ count: 2 });
+  ports['operator-a'] = await freePort();
+  ports['operator-b'] = await freePort();
   ops.a = new OperatorProcess(c, args('operator-a'));
   ops.b = new OperatorProcess(c, args('operator-b'));
   await Promise.all([ops.a.start(), ops.b.start()]);
@@ -75,6 +81,10 @@ describe('leader election between two operator processes', () => {
     expect(await reporters('led-one')).toEqual([leader]);
     const standbyLogs = await ops[standby === 'operator-a' ? 'a' : 'b']?.logs();
     expect(standbyLogs).not.toContain('became leader');
+    // Both are ready (a standby takes over with warm caches), each saying what it is.
+    const readyz = async (id: string) => (await fetch(`http://127.0.0.1:${ports[id]}/readyz`)).json();
+    expect(await readyz(leader)).toEqual({ ok: true, role: 'leader', pending: [] });
+    expect(await readyz(standby)).toEqual({ ok: true, role: 'standby', pending: [] });
   });
 
   it('killing the leader hands over to the standby within the lease duration', async () => {

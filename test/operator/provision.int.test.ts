@@ -235,4 +235,11 @@ describe('a Store applied with kubectl', () => {
     expect(body).toContain('# TYPE storeplane_reconcile_errors_total counter');
     expect(body).toMatch(/^storeplane_leader 1$/m);
   });
+
+  it('says whether it is ready, and as what, at /readyz; /healthz answers', async () => {
+    const ready = await fetch(`http://127.0.0.1:${metricsPort}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, role: 'leader', pending: [] });
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status).toBe(200);
+  });
 });

@@ -353,7 +353,7 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
     const guarded = await c.core.readNamespace({ name: 'store-guarded' });
     expect(guarded.metadata?.labels).toMatchObject({
       'app.kubernetes.io/managed-by': 'storeplane',
-      'pod-security.kubernetes.io/enforce': 'baseline',
+      'pod-security.kubernetes.io/enforce': 'restricted',
     });
     expect((await c.core.readNamespace({ name: 'kube-system' })).metadata?.labels?.x).toBeUndefined();
     expect((await c.core.readNamespace({ name: 'store-frontend' })).metadata?.labels).not.toHaveProperty(

@@ -19,9 +19,9 @@ import {
 let c: PrivateCluster;
 let operator: OperatorProcess | undefined;
 
-async function runOperator(args: string[]) {
+async function runOperator(args: string[], env: Record<string, string> = {}) {
   await operator?.stop();
-  operator = new OperatorProcess(c, ['--resync-seconds', '3', ...args]);
+  operator = new OperatorProcess(c, ['--resync-seconds', '3', ...args], env);
   await operator.start();
 }
 
@@ -53,7 +53,10 @@ describe('an upgrade Helm refuses before writing a revision', () => {
     const failed = await waitForStore(
       c,
       name,
-      (s) => s.status?.lastFailure?.reason === 'ChartRejectedValues',
+      // Between tries the next upgrade shows as under way: wait for a finished one.
+      (s) =>
+        s.status?.lastFailure?.reason === 'ChartRejectedValues' &&
+        condition(s, 'Released')?.reason === 'UpgradeFailed',
       90_000,
       'the refusal',
     );
@@ -74,7 +77,9 @@ describe('an upgrade Helm refuses before writing a revision', () => {
     await sleep(6000);
     const later = await c.getStore(name);
     expect(later.status?.phase).toBe('Failed');
+    expect(condition(later, 'Ready')?.status).toBe('False');
     expect(condition(later, 'Released')?.reason).not.toBe('InSync');
+    expect(later.status?.history?.[0]).toEqual(before);
   });
 
   it('with the platform values fixed, the store is Ready again on the revision it has', async () => {
@@ -128,7 +133,9 @@ describe('an error from Kubernetes inside a stage', () => {
   const name = 'vault-full';
 
   it('reaches status and Events, counts as a failure, and is retried with backoff, not Stalled in seconds', async () => {
-    await runOperator(['--chart', `woocommerce=${standInChart}`, '--chart', `medusa=${standInChart}`]);
+    await runOperator(['--chart', `woocommerce=${standInChart}`, '--chart', `medusa=${standInChart}`], {
+      LOG_LEVEL: 'debug',
+    });
     // The credentials vault (the operator's namespace) can take no more Secrets.
     const used = (await c.core.listNamespacedSecret({ namespace: 'storeplane-system' })).items.length;
     await c.core.createNamespacedResourceQuota({
