@@ -1,9 +1,14 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const buildScript = join(dirname(fileURLToPath(import.meta.url)), 'build.sh');
+const here = dirname(fileURLToPath(import.meta.url));
+// Beside this file in a checkout; from the compiled dist/devcluster, in src/devcluster.
+const buildScript = existsSync(join(here, 'build.sh'))
+  ? join(here, 'build.sh')
+  : join(here, '..', '..', 'src', 'devcluster', 'build.sh');
 
 /** The binaries the harness and the tests use, all in one cache directory keyed by their versions. */
 export interface Binaries {

@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { engineDrivers } from '../store/engines.ts';
+import { chartAnnotations } from '../store/keys.ts';
 import { type Engine, engines } from '../store/schema.ts';
 import type { Values } from '../store/values-layers.ts';
 
@@ -40,7 +41,7 @@ export interface EngineChart {
 }
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const dataVolumesAnnotation = 'storeplane.dev/data-volumes';
+export const dataVolumesAnnotation = chartAnnotations.dataVolumes;
 
 export class ChartError extends Error {}
 

@@ -26,6 +26,12 @@ export const annotations = {
   desiredDigest: 'storeplane.dev/desired-digest',
 } as const;
 
+/** Chart.yaml annotations an engine chart uses to tell the operator about itself. */
+export const chartAnnotations = {
+  /** The volumes that hold a store's data (see src/operator/charts.ts). */
+  dataVolumes: 'storeplane.dev/data-volumes',
+} as const;
+
 export const labels = {
   managedBy: 'app.kubernetes.io/managed-by',
   store: 'storeplane.dev/store',

@@ -99,9 +99,10 @@ export class OperatorProcess {
     this.child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        join(root, 'src/cli/main.ts'),
+        // STOREPLANE_OPERATOR_JS=dist/cli/main.js runs the compiled operator (npm run build).
+        ...(process.env.STOREPLANE_OPERATOR_JS
+          ? [join(root, process.env.STOREPLANE_OPERATOR_JS)]
+          : ['--import', 'tsx', join(root, 'src/cli/main.ts')]),
         'operator',
         '--kubeconfig',
         this.cluster.kubeconfig,

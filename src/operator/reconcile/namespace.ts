@@ -1,5 +1,5 @@
 import type { RawObject } from '../../kube/raw.ts';
-import { events, labels, reasons, storeGroup, storeKind } from '../../store/keys.ts';
+import { events, labels, managedByValue, reasons, storeGroup, storeKind } from '../../store/keys.ts';
 import type { Store } from '../../store/schema.ts';
 import { done, type StageOutcome } from '../decide/outcome.ts';
 import type { StoreContext } from './context.ts';
@@ -26,7 +26,11 @@ export function ownershipOf(ns: RawObject, store: Store): Ownership {
   )
     return 'earlier-store';
   const l = ns.metadata?.labels ?? {};
-  if (owners.length === 0 && l[labels.store] === store.metadata.name && l[labels.managedBy] === 'storeplane')
+  if (
+    owners.length === 0 &&
+    l[labels.store] === store.metadata.name &&
+    l[labels.managedBy] === managedByValue
+  )
     return 'adoptable';
   return 'foreign';
 }

@@ -1,7 +1,7 @@
 import { isConflict, readOptional } from '../../kube/clients.ts';
 import { getCondition, isTrue } from '../../store/conditions.ts';
 import { storeUrls } from '../../store/engines.ts';
-import { annotations, events, storeFinalizer, storeResource } from '../../store/keys.ts';
+import { annotations, events, fieldManager, storeFinalizer, storeResource } from '../../store/keys.ts';
 import type { Store } from '../../store/schema.ts';
 import { classifyApiError } from '../decide/api-error.ts';
 import { gate } from '../decide/gate.ts';
@@ -46,7 +46,7 @@ async function patchFinalizers(deps: OperatorDeps, store: Store, next: string[])
           { op: 'replace', path: '/metadata/finalizers', value: next },
         ]
       : [{ op: 'add', path: '/metadata/finalizers', value: next }],
-    'storeplane',
+    fieldManager,
   );
 }
 
