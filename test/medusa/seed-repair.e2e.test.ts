@@ -162,6 +162,20 @@ describe('the seed repairs a store it finds unable to sell', () => {
     await placeOrder(medusa.backendUrl, sku);
   });
 
+  it('a product whose handle the owner changed: the seed neither fails on its SKUs nor adds a copy', async () => {
+    const tee = await owner.productByHandle('storeplane-tee');
+    await owner.setProductHandle(tee!.id, 'cloud-tee');
+    try {
+      await seed('seed-repair-product-handle');
+      expect(await owner.productByHandle('storeplane-tee')).toBeUndefined();
+      expect(await owner.variantCount('SP-TEE-M')).toBe(1);
+      await placeOrder(medusa.backendUrl, 'SP-TEE-M');
+    } finally {
+      // The other files list the catalogue by its seeded handles.
+      await owner.setProductHandle(tee!.id, 'storeplane-tee');
+    }
+  });
+
   it('after the repairs, another run changes nothing', async () => {
     const before = seedSnapshot(medusa.database);
     expect(await seed('seed-repair-again')).toBe('nothing to change');

@@ -88,6 +88,23 @@ export class StoreOwner {
   deleteServiceZone = (fulfillmentSetId: string, zoneId: string) =>
     this.admin.request('DELETE', `/admin/fulfillment-sets/${fulfillmentSetId}/service-zones/${zoneId}`);
 
+  productByHandle = (handle: string) =>
+    this.admin
+      .request<{ products: { id: string; handle: string }[] }>(
+        'GET',
+        `/admin/products?handle=${encodeURIComponent(handle)}&fields=id,handle`,
+      )
+      .then((r) => r.products[0]);
+
+  setProductHandle = (id: string, handle: string) =>
+    this.admin.request('POST', `/admin/products/${id}`, { handle });
+
+  /** How many variants carry each SKU (the seed must never add a second product with them). */
+  variantCount = (sku: string) =>
+    this.admin
+      .request<{ count: number }>('GET', `/admin/product-variants?sku=${encodeURIComponent(sku)}&limit=1`)
+      .then((r) => r.count);
+
   /** Inventory items by SKU with their levels (reserved quantities included). */
   inventoryItems = (skus: string[]) =>
     this.admin
