@@ -6,6 +6,7 @@
 import type { MedusaContainer } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys, Modules } from '@medusajs/framework/utils';
 import {
+  createApiKeysWorkflow,
   createDefaultsWorkflow,
   createRegionsWorkflow,
   createShippingOptionsWorkflow,
@@ -22,6 +23,12 @@ import {
   stockLocationName,
   type SeedSettings,
 } from './catalog';
+import {
+  planStorefrontKey,
+  publishableKeyFields,
+  storefrontKeyTitle,
+  type PublishableKey,
+} from './storefront-key';
 
 export type Changes = string[];
 
@@ -56,24 +63,30 @@ export async function ensureStore(c: MedusaContainer, s: SeedSettings, changes: 
   return { storeId: store.id, salesChannelId: store.default_sales_channel_id };
 }
 
-/** The storefront's key: a publishable key linked to the default sales channel. */
+/**
+ * The storefront's key (see storefront-key.ts): kept when usable; otherwise a key of the seed's
+ * own, linked to the store's sales channel and nothing else. An owner's keys are left as they are.
+ */
 export async function ensurePublishableKey(c: MedusaContainer, salesChannelId: string, changes: Changes) {
-  const query = c.resolve(ContainerRegistrationKeys.QUERY);
-  const { data: keys } = await query.graph({
+  const { data: keys } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: 'api_key',
-    fields: ['id', 'token', 'revoked_at', 'sales_channels.id'],
+    fields: publishableKeyFields,
     filters: { type: 'publishable' },
   });
-  const live = keys.filter((k) => !k.revoked_at);
-  const linked = live.find((k) =>
-    (k.sales_channels ?? []).some((sc: { id?: string } | null) => sc?.id === salesChannelId),
-  );
-  if (linked) return linked.token as string;
-  const key = live[0];
-  if (!key) throw new Error('no publishable API key after defaults');
+  const plan = planStorefrontKey(keys as PublishableKey[], salesChannelId);
+  if (plan.action === 'keep') return plan.key.token;
+
+  let key = plan.action === 'link' ? plan.key : undefined;
+  if (!key) {
+    const { result } = await createApiKeysWorkflow(c).run({
+      input: { api_keys: [{ title: storefrontKeyTitle, type: 'publishable', created_by: '' }] },
+    });
+    key = result[0]! as PublishableKey;
+    changes.push(`publishable key "${storefrontKeyTitle}"`);
+  }
   await linkSalesChannelsToApiKeyWorkflow(c).run({ input: { id: key.id, add: [salesChannelId] } });
   changes.push('publishable key linked to the default sales channel');
-  return key.token as string;
+  return key.token;
 }
 
 export async function ensureRegion(c: MedusaContainer, s: SeedSettings, changes: Changes) {
