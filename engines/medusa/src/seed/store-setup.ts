@@ -1,7 +1,8 @@
 /**
- * The parts of a store that make it able to sell: store currency, region with the system
- * payment provider, tax regions, a stock location with a shipping fulfillment set, and a flat
- * shipping option. Each `ensure*` looks before it creates, so a second seed changes nothing.
+ * The store itself and what selling needs first: its name and currency, the storefront's
+ * publishable key, the region with a payment provider, and tax regions. Each `ensure*` looks
+ * before it creates and repairs what an owner or an interrupted run left unable to sell, so a
+ * run on a healthy store changes nothing. Shipping and stock: shipping.ts, products.ts.
  */
 import type { MedusaContainer } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys, Modules } from '@medusajs/framework/utils';
@@ -9,20 +10,11 @@ import {
   createApiKeysWorkflow,
   createDefaultsWorkflow,
   createRegionsWorkflow,
-  createShippingOptionsWorkflow,
-  createStockLocationsWorkflow,
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
-  linkSalesChannelsToStockLocationWorkflow,
   updateStoresWorkflow,
 } from '@medusajs/medusa/core-flows';
-import {
-  fulfillmentSetName,
-  shippingOptionName,
-  shippingPrice,
-  stockLocationName,
-  type SeedSettings,
-} from './catalog';
+import { type SeedSettings } from './catalog';
 import {
   planStorefrontKey,
   publishableKeyFields,
@@ -31,14 +23,6 @@ import {
 } from './storefront-key';
 
 export type Changes = string[];
-
-export interface StoreBasics {
-  salesChannelId: string;
-  regionId: string;
-  stockLocationId: string;
-  shippingProfileId: string;
-  publishableKey: string;
-}
 
 /** Default store, sales channel and publishable key: Medusa's own idempotent defaults workflow. */
 export async function ensureStore(c: MedusaContainer, s: SeedSettings, changes: Changes) {
@@ -117,112 +101,4 @@ export async function ensureTaxRegions(c: MedusaContainer, s: SeedSettings, chan
     input: missing.map((country_code) => ({ country_code, provider_id: 'tp_system' })),
   });
   changes.push(`tax regions ${missing.join(', ')}`);
-}
-
-/** Stock location linked to the sales channel and the manual fulfillment provider. */
-export async function ensureStockLocation(c: MedusaContainer, salesChannelId: string, changes: Changes) {
-  const query = c.resolve(ContainerRegistrationKeys.QUERY);
-  const link = c.resolve(ContainerRegistrationKeys.LINK);
-  const find = async () =>
-    (
-      await query.graph({
-        entity: 'stock_location',
-        fields: ['id', 'sales_channels.id', 'fulfillment_providers.id'],
-        filters: { name: stockLocationName },
-      })
-    ).data[0];
-  let location = await find();
-  if (!location) {
-    await createStockLocationsWorkflow(c).run({
-      input: {
-        locations: [
-          {
-            name: stockLocationName,
-            address: { address_1: '1 Harbour Road', city: 'Springfield', country_code: 'us' },
-          },
-        ],
-      },
-    });
-    changes.push(`stock location ${stockLocationName}`);
-    location = (await find())!;
-  }
-  if (!(location.sales_channels ?? []).some((sc: { id?: string } | null) => sc?.id === salesChannelId)) {
-    await linkSalesChannelsToStockLocationWorkflow(c).run({
-      input: { id: location.id, add: [salesChannelId] },
-    });
-    changes.push('stock location linked to the sales channel');
-  }
-  if (
-    !(location.fulfillment_providers ?? []).some((p: { id?: string } | null) => p?.id === 'manual_manual')
-  ) {
-    await link.create({
-      [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
-      [Modules.FULFILLMENT]: { fulfillment_provider_id: 'manual_manual' },
-    });
-    changes.push('stock location linked to the manual fulfillment provider');
-  }
-  return location.id as string;
-}
-
-/** Fulfillment set + service zone for the region's countries, and one flat shipping option. */
-export async function ensureShipping(
-  c: MedusaContainer,
-  s: SeedSettings,
-  ids: { regionId: string; stockLocationId: string },
-  changes: Changes,
-) {
-  const fulfillment = c.resolve(Modules.FULFILLMENT);
-  const link = c.resolve(ContainerRegistrationKeys.LINK);
-  const [profile] = await fulfillment.listShippingProfiles({ type: 'default' });
-  if (!profile) throw new Error('no default shipping profile (did db:migrate run?)');
-
-  let [set] = await fulfillment.listFulfillmentSets(
-    { name: fulfillmentSetName },
-    { relations: ['service_zones'] },
-  );
-  if (!set) {
-    set = await fulfillment.createFulfillmentSets({
-      name: fulfillmentSetName,
-      type: 'shipping',
-      service_zones: [
-        {
-          name: s.regionName,
-          geo_zones: s.countries.map((country_code) => ({ country_code, type: 'country' as const })),
-        },
-      ],
-    });
-    await link.create({
-      [Modules.STOCK_LOCATION]: { stock_location_id: ids.stockLocationId },
-      [Modules.FULFILLMENT]: { fulfillment_set_id: set.id },
-    });
-    changes.push(`fulfillment set ${fulfillmentSetName}`);
-  }
-  const zone = set.service_zones?.[0];
-  if (!zone) throw new Error(`fulfillment set ${fulfillmentSetName} has no service zone`);
-
-  const [option] = await fulfillment.listShippingOptions({ name: shippingOptionName });
-  if (!option) {
-    await createShippingOptionsWorkflow(c).run({
-      input: [
-        {
-          name: shippingOptionName,
-          price_type: 'flat',
-          provider_id: 'manual_manual',
-          service_zone_id: zone.id,
-          shipping_profile_id: profile.id,
-          type: { label: 'Standard', description: 'Ships in 2-3 days.', code: 'standard' },
-          prices: [
-            { currency_code: s.currency, amount: shippingPrice },
-            { region_id: ids.regionId, amount: shippingPrice },
-          ],
-          rules: [
-            { attribute: 'enabled_in_store', value: 'true', operator: 'eq' },
-            { attribute: 'is_return', value: 'false', operator: 'eq' },
-          ],
-        },
-      ],
-    });
-    changes.push(`shipping option ${shippingOptionName}`);
-  }
-  return profile.id;
 }
