@@ -12,9 +12,11 @@ import {
   createRegionsWorkflow,
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
+  updateRegionsWorkflow,
   updateStoresWorkflow,
 } from '@medusajs/medusa/core-flows';
 import { type SeedSettings } from './catalog';
+import { hasPaymentProvider, storeRegion, systemPaymentProvider, type RegionFound } from './store-region';
 import {
   planStorefrontKey,
   publishableKeyFields,
@@ -73,23 +75,41 @@ export async function ensurePublishableKey(c: MedusaContainer, salesChannelId: s
   return key.token;
 }
 
+/**
+ * The region for the store's countries, with a payment provider. Found by name, or else by its
+ * countries (an owner may rename it, and a country belongs to one region only, so a second one
+ * could not be created). A region left with no payment provider cannot take an order: it gets
+ * the system provider back. One with another provider is the owner's choice and stays as it is.
+ */
 export async function ensureRegion(c: MedusaContainer, s: SeedSettings, changes: Changes) {
-  const [existing] = await c.resolve(Modules.REGION).listRegions({ name: s.regionName });
-  if (existing) return existing.id;
-  const { result } = await createRegionsWorkflow(c).run({
-    input: {
-      regions: [
-        {
-          name: s.regionName,
-          currency_code: s.currency,
-          countries: s.countries,
-          payment_providers: ['pp_system_default'],
-        },
-      ],
-    },
+  const { data: regions } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: 'region',
+    fields: ['id', 'name', 'countries.iso_2', 'payment_providers.id'],
   });
-  changes.push(`region ${s.regionName} (${s.countries.join(', ')})`);
-  return result[0]!.id;
+  const region = storeRegion(regions as RegionFound[], s);
+  if (!region) {
+    const { result } = await createRegionsWorkflow(c).run({
+      input: {
+        regions: [
+          {
+            name: s.regionName,
+            currency_code: s.currency,
+            countries: s.countries,
+            payment_providers: [systemPaymentProvider],
+          },
+        ],
+      },
+    });
+    changes.push(`region ${s.regionName} (${s.countries.join(', ')})`);
+    return result[0]!.id;
+  }
+  if (!hasPaymentProvider(region)) {
+    await updateRegionsWorkflow(c).run({
+      input: { selector: { id: region.id }, update: { payment_providers: [systemPaymentProvider] } },
+    });
+    changes.push(`payment provider ${systemPaymentProvider} for region ${JSON.stringify(region.name)}`);
+  }
+  return region.id;
 }
 
 export async function ensureTaxRegions(c: MedusaContainer, s: SeedSettings, changes: Changes) {
