@@ -7,10 +7,11 @@ describe('seedSettings', () => {
     [
       { STORE_CURRENCY: 'EUR', STORE_NAME: ' Ana’s Shop ' },
       'eur',
-      'Ana’s Shop',
+      ' Ana’s Shop ',
       ['de', 'fr', 'nl', 'es', 'it', 'ie', 'at', 'be'],
     ],
     [{ STORE_CURRENCY: 'gbp', STORE_NAME: '' }, 'gbp', 'Storeplane Store', ['gb']],
+    [{ STORE_CURRENCY: 'gbp', STORE_NAME: ' \t\n' }, 'gbp', 'Storeplane Store', ['gb']],
     [{ STORE_CURRENCY: 'mxn' }, 'mxn', 'Storeplane Store', ['us']],
   ])('%j', (env, currency, storeName, countries) => {
     expect(seedSettings(env)).toEqual({

@@ -26,7 +26,10 @@ export interface SeedSettings {
   countries: string[];
 }
 
-/** Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. */
+/**
+ * Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. The name is the owner's display
+ * name and is kept exactly as given (spaces included); only a blank one means "no name".
+ */
 export function seedSettings(env: Record<string, string | undefined>): SeedSettings {
   const currency = (env.STORE_CURRENCY || 'usd').trim().toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) {
@@ -34,7 +37,7 @@ export function seedSettings(env: Record<string, string | undefined>): SeedSetti
   }
   return {
     currency,
-    storeName: (env.STORE_NAME || '').trim() || 'Storeplane Store',
+    storeName: env.STORE_NAME?.trim() ? env.STORE_NAME : 'Storeplane Store',
     regionName: `Storeplane ${currency.toUpperCase()}`,
     countries: countriesByCurrency[currency] ?? ['us'],
   };

@@ -44,7 +44,8 @@ export async function ensureStore(c: MedusaContainer, s: SeedSettings, changes: 
         },
       },
     });
-    changes.push(`store "${s.storeName}" in ${s.currency}`);
+    // JSON quoting: the name is user input, and a newline in it must not forge a log line.
+    changes.push(`store ${JSON.stringify(s.storeName)} in ${s.currency}`);
   }
   return { storeId: store.id, salesChannelId: store.default_sales_channel_id };
 }

@@ -38,7 +38,8 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   }
   const body: StorefrontConfig = {
     publishableKey: key.token,
-    storeName: process.env.STORE_NAME || store.name,
+    // The name the seed stored from STORE_NAME: one source, exactly as the owner typed it.
+    storeName: store.name,
     currency:
       store.supported_currencies?.find((c) => c.is_default)?.currency_code ??
       process.env.STORE_CURRENCY ??
