@@ -6,12 +6,10 @@ import { buildEngine, entryPoint, installEngineDeps, storefrontBundleGzipBytes }
 import { startPostgres, type PgConnection, type Postgres } from './harness/postgres.ts';
 import { freePort, runOk, startService, waitForHttp, type Service } from './harness/processes.ts';
 import { seedSnapshot, type SeedSnapshot } from './harness/seed-snapshot.ts';
-import { seedSummary } from './harness/seed.ts';
+import { seedSummary, type SeedRun } from './harness/seed.ts';
 
-export interface SeedRun {
-  exitCode: number | null;
-  summary: string;
-}
+/** A seed run as the tests see it (the output stays in test-results/medusa/seed-*.log). */
+export type SeedRunSummary = Pick<SeedRun, 'exitCode' | 'summary'>;
 
 export interface MedusaTestEnv {
   backendUrl: string;
@@ -23,7 +21,7 @@ export interface MedusaTestEnv {
   engineEnv: Record<string, string>;
   /** The store's database, for fingerprinting what a seed run wrote (seed-snapshot.ts). */
   database: PgConnection;
-  seed: { first: SeedRun; second: SeedRun; before: SeedSnapshot; after: SeedSnapshot };
+  seed: { first: SeedRunSummary; second: SeedRunSummary; before: SeedSnapshot; after: SeedSnapshot };
 }
 
 declare module 'vitest' {
