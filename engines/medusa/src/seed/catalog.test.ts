@@ -7,7 +7,7 @@ describe('seedSettings', () => {
     [
       { STORE_CURRENCY: 'EUR', STORE_NAME: ' Ana’s Shop ' },
       'eur',
-      ' Ana’s Shop ',
+      'Ana’s Shop',
       ['de', 'fr', 'nl', 'es', 'it', 'ie', 'at', 'be'],
     ],
     [{ STORE_CURRENCY: 'gbp', STORE_NAME: '' }, 'gbp', 'Storeplane Store', ['gb']],

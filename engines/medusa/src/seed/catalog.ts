@@ -27,8 +27,9 @@ export interface SeedSettings {
 }
 
 /**
- * Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. The name is the owner's display
- * name and is kept exactly as given (spaces included); only a blank one means "no name".
+ * Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. The name is trimmed because
+ * Medusa's store module trims it when it stores it: compared untrimmed, it would differ on every
+ * run. Everything else in it is kept as given.
  */
 export function seedSettings(env: Record<string, string | undefined>): SeedSettings {
   const currency = (env.STORE_CURRENCY || 'usd').trim().toLowerCase();
@@ -37,7 +38,7 @@ export function seedSettings(env: Record<string, string | undefined>): SeedSetti
   }
   return {
     currency,
-    storeName: env.STORE_NAME?.trim() ? env.STORE_NAME : 'Storeplane Store',
+    storeName: env.STORE_NAME?.trim() || 'Storeplane Store',
     regionName: `Storeplane ${currency.toUpperCase()}`,
     countries: countriesByCurrency[currency] ?? ['us'],
   };
