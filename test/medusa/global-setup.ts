@@ -3,14 +3,13 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { buildEngine, entryPoint, installEngineDeps, storefrontBundleGzipBytes } from './harness/engine.ts';
-import { startPostgres, type Postgres } from './harness/postgres.ts';
+import { startPostgres, type PgConnection, type Postgres } from './harness/postgres.ts';
 import { freePort, runOk, startService, waitForHttp, type Service } from './harness/processes.ts';
 import { seedSnapshot, type SeedSnapshot } from './harness/seed-snapshot.ts';
+import { seedSummary, type SeedRun } from './harness/seed.ts';
 
-export interface SeedRun {
-  exitCode: number | null;
-  summary: string;
-}
+/** A seed run as the tests see it (the output stays in test-results/medusa/seed-*.log). */
+export type SeedRunSummary = Pick<SeedRun, 'exitCode' | 'summary'>;
 
 export interface MedusaTestEnv {
   backendUrl: string;
@@ -20,7 +19,9 @@ export interface MedusaTestEnv {
   resultsDir: string;
   /** The environment the engine's commands run with (secrets included: pass it as env only). */
   engineEnv: Record<string, string>;
-  seed: { first: SeedRun; second: SeedRun; before: SeedSnapshot; after: SeedSnapshot };
+  /** The store's database, for fingerprinting what a seed run wrote (seed-snapshot.ts). */
+  database: PgConnection;
+  seed: { first: SeedRunSummary; second: SeedRunSummary; before: SeedSnapshot; after: SeedSnapshot };
 }
 
 declare module 'vitest' {
@@ -30,20 +31,6 @@ declare module 'vitest' {
 }
 
 const say = (line: string) => process.stderr.write(`[medusa] ${line}\n`);
-/** The seed's last word, from Medusa's JSON log lines: "nothing to change" or "N changes: …". */
-const seedSummary = (output: string) => {
-  for (const line of output.split('\n')) {
-    try {
-      const { message } = JSON.parse(line) as { message?: string };
-      const summary = /^storeplane seed: ((?:nothing|\d+ changes).*)$/.exec(message ?? '')?.[1];
-      if (summary) return summary;
-    } catch {
-      // not a log line
-    }
-  }
-  return '(no summary line)';
-};
-
 /**
  * One real stack for the whole Medusa suite: engine dependencies and build, a throwaway
  * PostgreSQL, migrate, seed twice, the Medusa server and the storefront server. Prints the
@@ -135,6 +122,7 @@ export default async function setup(project: TestProject) {
       adminPassword,
       resultsDir,
       engineEnv,
+      database: { port: pg.port, user: pg.user, password: pg.password, binDir: pg.binDir },
       seed: {
         first: { exitCode: first.code, summary: seedSummary(first.output) },
         second: { exitCode: second.code, summary: seedSummary(second.output) },

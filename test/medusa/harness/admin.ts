@@ -27,11 +27,21 @@ export class AdminApi {
     return new AdminApi(baseUrl, token);
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: `Bearer ${this.token}` } });
-    if (!res.ok) throw new Error(`GET ${path}: HTTP ${res.status} ${await res.text()}`);
+  /** One admin API call as the owner; a non-2xx answer is an error quoting the server. */
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   }
+
+  private get = <T>(path: string) => this.request<T>('GET', path);
 
   orderCount = () => this.get<{ count: number }>('/admin/orders?limit=1&fields=id').then((r) => r.count);
 

@@ -11,13 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, runOk, startService, type Service } from './processes.ts';
 
-export interface Postgres {
+/** What psql needs to reach the suite's database (serializable, so tests receive it too). */
+export interface PgConnection {
   port: number;
   user: string;
   password: string;
+  binDir: string;
+}
+
+export interface Postgres extends PgConnection {
   /** postgres://user:password@127.0.0.1:port/medusa — pass it in env only, never on argv. */
   url: string;
-  binDir: string;
   stop: () => Promise<void>;
 }
 
@@ -135,7 +139,7 @@ export async function startPostgres(logDir: string): Promise<Postgres> {
 }
 
 /** Runs SQL through psql (password in env) and returns its unaligned output. */
-export function psql(pg: Postgres, sql: string): string {
+export function psql(pg: PgConnection, sql: string): string {
   return execFileSync(
     join(pg.binDir, 'psql'),
     [

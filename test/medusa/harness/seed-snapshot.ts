@@ -2,7 +2,7 @@
  * A fingerprint of everything the seed writes: row count and newest created/updated/deleted
  * time per table. Equal fingerprints before and after a second seed mean it changed nothing.
  */
-import { psql, type Postgres } from './postgres.ts';
+import { psql, type PgConnection } from './postgres.ts';
 
 export const seededTables = [
   'store',
@@ -44,7 +44,7 @@ export const seededTables = [
 
 export type SeedSnapshot = Record<string, string>;
 
-export function seedSnapshot(pg: Postgres): SeedSnapshot {
+export function seedSnapshot(pg: PgConnection): SeedSnapshot {
   const columns = psql(
     pg,
     `SELECT table_name || ':' || string_agg(column_name, ',') FROM information_schema.columns

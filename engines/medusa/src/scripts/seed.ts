@@ -1,17 +1,18 @@
 /**
- * `storeplane-medusa seed` (= `medusa exec ./src/scripts/seed.js`): makes a sellable store.
- * Idempotent: each step looks before it creates, and a second run logs "nothing to change".
+ * `storeplane-medusa seed` (= `medusa exec ./src/scripts/seed.js`): makes a sellable store, and
+ * makes one sellable again after an owner's edit or an interrupted run (it runs after every
+ * install and upgrade). Idempotent: each step looks before it creates or repairs, and a run on a
+ * healthy store logs "nothing to change".
  */
 import type { ExecArgs } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys } from '@medusajs/framework/utils';
 import { ensureAdminUser } from '../seed/admin-user';
 import { seedSettings } from '../seed/catalog';
 import { ensureProducts, ensureStock } from '../seed/products';
+import { ensureShipping, ensureStockLocation } from '../seed/shipping';
 import {
   ensurePublishableKey,
   ensureRegion,
-  ensureShipping,
-  ensureStockLocation,
   ensureStore,
   ensureTaxRegions,
   type Changes,

@@ -11,6 +11,7 @@ describe('seedSettings', () => {
       ['de', 'fr', 'nl', 'es', 'it', 'ie', 'at', 'be'],
     ],
     [{ STORE_CURRENCY: 'gbp', STORE_NAME: '' }, 'gbp', 'Storeplane Store', ['gb']],
+    [{ STORE_CURRENCY: 'gbp', STORE_NAME: ' \t\n' }, 'gbp', 'Storeplane Store', ['gb']],
     [{ STORE_CURRENCY: 'mxn' }, 'mxn', 'Storeplane Store', ['us']],
   ])('%j', (env, currency, storeName, countries) => {
     expect(seedSettings(env)).toEqual({

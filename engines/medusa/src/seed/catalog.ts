@@ -26,7 +26,11 @@ export interface SeedSettings {
   countries: string[];
 }
 
-/** Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. */
+/**
+ * Pure: reads STORE_CURRENCY / STORE_NAME with their defaults. The name is trimmed because
+ * Medusa's store module trims it when it stores it: compared untrimmed, it would differ on every
+ * run. Everything else in it is kept as given.
+ */
 export function seedSettings(env: Record<string, string | undefined>): SeedSettings {
   const currency = (env.STORE_CURRENCY || 'usd').trim().toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) {
@@ -34,7 +38,7 @@ export function seedSettings(env: Record<string, string | undefined>): SeedSetti
   }
   return {
     currency,
-    storeName: (env.STORE_NAME || '').trim() || 'Storeplane Store',
+    storeName: env.STORE_NAME?.trim() || 'Storeplane Store',
     regionName: `Storeplane ${currency.toUpperCase()}`,
     countries: countriesByCurrency[currency] ?? ['us'],
   };

@@ -11,9 +11,16 @@ export async function ensureProducts(
   ids: { salesChannelId: string; shippingProfileId: string },
   changes: Changes,
 ) {
-  const existing = await c.resolve(Modules.PRODUCT).listProducts({ handle: catalog.map((p) => p.handle) });
-  const have = new Set(existing.map((p) => p.handle));
-  const missing = catalog.filter((p) => !have.has(p.handle));
+  const products = c.resolve(Modules.PRODUCT);
+  const byHandle = await products.listProducts({ handle: catalog.map((p) => p.handle) });
+  // By SKU too: an owner may change a product's handle, and SKUs are unique, so creating the
+  // product again would fail every later run.
+  const bySku = await products.listProductVariants({
+    sku: catalog.flatMap((p) => p.variants.map((v) => v.sku)),
+  });
+  const handles = new Set(byHandle.map((p) => p.handle));
+  const skus = new Set(bySku.map((v) => v.sku));
+  const missing = catalog.filter((p) => !handles.has(p.handle) && !p.variants.some((v) => skus.has(v.sku)));
   if (missing.length === 0) return;
   await createProductsWorkflow(c).run({
     input: {

@@ -1,37 +1,30 @@
 /**
- * The parts of a store that make it able to sell: store currency, region with the system
- * payment provider, tax regions, a stock location with a shipping fulfillment set, and a flat
- * shipping option. Each `ensure*` looks before it creates, so a second seed changes nothing.
+ * The store itself and what selling needs first: its name and currency, the storefront's
+ * publishable key, the region with a payment provider, and tax regions. Each `ensure*` looks
+ * before it creates and repairs what an owner or an interrupted run left unable to sell, so a
+ * run on a healthy store changes nothing. Shipping and stock: shipping.ts, products.ts.
  */
 import type { MedusaContainer } from '@medusajs/framework/types';
 import { ContainerRegistrationKeys, Modules } from '@medusajs/framework/utils';
 import {
+  createApiKeysWorkflow,
   createDefaultsWorkflow,
   createRegionsWorkflow,
-  createShippingOptionsWorkflow,
-  createStockLocationsWorkflow,
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
-  linkSalesChannelsToStockLocationWorkflow,
+  updateRegionsWorkflow,
   updateStoresWorkflow,
 } from '@medusajs/medusa/core-flows';
+import { type SeedSettings } from './catalog';
+import { hasPaymentProvider, storeRegion, systemPaymentProvider, type RegionFound } from './store-region';
 import {
-  fulfillmentSetName,
-  shippingOptionName,
-  shippingPrice,
-  stockLocationName,
-  type SeedSettings,
-} from './catalog';
+  planStorefrontKey,
+  publishableKeyFields,
+  storefrontKeyTitle,
+  type PublishableKey,
+} from './storefront-key';
 
 export type Changes = string[];
-
-export interface StoreBasics {
-  salesChannelId: string;
-  regionId: string;
-  stockLocationId: string;
-  shippingProfileId: string;
-  publishableKey: string;
-}
 
 /** Default store, sales channel and publishable key: Medusa's own idempotent defaults workflow. */
 export async function ensureStore(c: MedusaContainer, s: SeedSettings, changes: Changes) {
@@ -51,48 +44,73 @@ export async function ensureStore(c: MedusaContainer, s: SeedSettings, changes: 
         },
       },
     });
-    changes.push(`store "${s.storeName}" in ${s.currency}`);
+    // JSON quoting: the name is user input, and a newline in it must not forge a log line.
+    changes.push(`store ${JSON.stringify(s.storeName)} in ${s.currency}`);
   }
   return { storeId: store.id, salesChannelId: store.default_sales_channel_id };
 }
 
-/** The storefront's key: a publishable key linked to the default sales channel. */
+/**
+ * The storefront's key (see storefront-key.ts): kept when usable; otherwise a key of the seed's
+ * own, linked to the store's sales channel and nothing else. An owner's keys are left as they are.
+ */
 export async function ensurePublishableKey(c: MedusaContainer, salesChannelId: string, changes: Changes) {
-  const query = c.resolve(ContainerRegistrationKeys.QUERY);
-  const { data: keys } = await query.graph({
+  const { data: keys } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: 'api_key',
-    fields: ['id', 'token', 'revoked_at', 'sales_channels.id'],
+    fields: publishableKeyFields,
     filters: { type: 'publishable' },
   });
-  const live = keys.filter((k) => !k.revoked_at);
-  const linked = live.find((k) =>
-    (k.sales_channels ?? []).some((sc: { id?: string } | null) => sc?.id === salesChannelId),
-  );
-  if (linked) return linked.token as string;
-  const key = live[0];
-  if (!key) throw new Error('no publishable API key after defaults');
+  const plan = planStorefrontKey(keys as PublishableKey[], salesChannelId);
+  if (plan.action === 'keep') return plan.key.token;
+
+  let key = plan.action === 'link' ? plan.key : undefined;
+  if (!key) {
+    const { result } = await createApiKeysWorkflow(c).run({
+      input: { api_keys: [{ title: storefrontKeyTitle, type: 'publishable', created_by: '' }] },
+    });
+    key = result[0]! as PublishableKey;
+    changes.push(`publishable key "${storefrontKeyTitle}"`);
+  }
   await linkSalesChannelsToApiKeyWorkflow(c).run({ input: { id: key.id, add: [salesChannelId] } });
   changes.push('publishable key linked to the default sales channel');
-  return key.token as string;
+  return key.token;
 }
 
+/**
+ * The region for the store's countries, with a payment provider. Found by name, or else by its
+ * countries (an owner may rename it, and a country belongs to one region only, so a second one
+ * could not be created). A region left with no payment provider cannot take an order: it gets
+ * the system provider back. One with another provider is the owner's choice and stays as it is.
+ */
 export async function ensureRegion(c: MedusaContainer, s: SeedSettings, changes: Changes) {
-  const [existing] = await c.resolve(Modules.REGION).listRegions({ name: s.regionName });
-  if (existing) return existing.id;
-  const { result } = await createRegionsWorkflow(c).run({
-    input: {
-      regions: [
-        {
-          name: s.regionName,
-          currency_code: s.currency,
-          countries: s.countries,
-          payment_providers: ['pp_system_default'],
-        },
-      ],
-    },
+  const { data: regions } = await c.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: 'region',
+    fields: ['id', 'name', 'countries.iso_2', 'payment_providers.id'],
   });
-  changes.push(`region ${s.regionName} (${s.countries.join(', ')})`);
-  return result[0]!.id;
+  const region = storeRegion(regions as RegionFound[], s);
+  if (!region) {
+    const { result } = await createRegionsWorkflow(c).run({
+      input: {
+        regions: [
+          {
+            name: s.regionName,
+            currency_code: s.currency,
+            countries: s.countries,
+            payment_providers: [systemPaymentProvider],
+          },
+        ],
+      },
+    });
+    changes.push(`region ${s.regionName} (${s.countries.join(', ')})`);
+    return result[0]!.id;
+  }
+  if (!hasPaymentProvider(region)) {
+    await updateRegionsWorkflow(c).run({
+      input: { selector: { id: region.id }, update: { payment_providers: [systemPaymentProvider] } },
+    });
+    changes.push(`payment provider ${systemPaymentProvider} for region ${JSON.stringify(region.name)}`);
+  }
+  return region.id;
 }
 
 export async function ensureTaxRegions(c: MedusaContainer, s: SeedSettings, changes: Changes) {
@@ -104,112 +122,4 @@ export async function ensureTaxRegions(c: MedusaContainer, s: SeedSettings, chan
     input: missing.map((country_code) => ({ country_code, provider_id: 'tp_system' })),
   });
   changes.push(`tax regions ${missing.join(', ')}`);
-}
-
-/** Stock location linked to the sales channel and the manual fulfillment provider. */
-export async function ensureStockLocation(c: MedusaContainer, salesChannelId: string, changes: Changes) {
-  const query = c.resolve(ContainerRegistrationKeys.QUERY);
-  const link = c.resolve(ContainerRegistrationKeys.LINK);
-  const find = async () =>
-    (
-      await query.graph({
-        entity: 'stock_location',
-        fields: ['id', 'sales_channels.id', 'fulfillment_providers.id'],
-        filters: { name: stockLocationName },
-      })
-    ).data[0];
-  let location = await find();
-  if (!location) {
-    await createStockLocationsWorkflow(c).run({
-      input: {
-        locations: [
-          {
-            name: stockLocationName,
-            address: { address_1: '1 Harbour Road', city: 'Springfield', country_code: 'us' },
-          },
-        ],
-      },
-    });
-    changes.push(`stock location ${stockLocationName}`);
-    location = (await find())!;
-  }
-  if (!(location.sales_channels ?? []).some((sc: { id?: string } | null) => sc?.id === salesChannelId)) {
-    await linkSalesChannelsToStockLocationWorkflow(c).run({
-      input: { id: location.id, add: [salesChannelId] },
-    });
-    changes.push('stock location linked to the sales channel');
-  }
-  if (
-    !(location.fulfillment_providers ?? []).some((p: { id?: string } | null) => p?.id === 'manual_manual')
-  ) {
-    await link.create({
-      [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
-      [Modules.FULFILLMENT]: { fulfillment_provider_id: 'manual_manual' },
-    });
-    changes.push('stock location linked to the manual fulfillment provider');
-  }
-  return location.id as string;
-}
-
-/** Fulfillment set + service zone for the region's countries, and one flat shipping option. */
-export async function ensureShipping(
-  c: MedusaContainer,
-  s: SeedSettings,
-  ids: { regionId: string; stockLocationId: string },
-  changes: Changes,
-) {
-  const fulfillment = c.resolve(Modules.FULFILLMENT);
-  const link = c.resolve(ContainerRegistrationKeys.LINK);
-  const [profile] = await fulfillment.listShippingProfiles({ type: 'default' });
-  if (!profile) throw new Error('no default shipping profile (did db:migrate run?)');
-
-  let [set] = await fulfillment.listFulfillmentSets(
-    { name: fulfillmentSetName },
-    { relations: ['service_zones'] },
-  );
-  if (!set) {
-    set = await fulfillment.createFulfillmentSets({
-      name: fulfillmentSetName,
-      type: 'shipping',
-      service_zones: [
-        {
-          name: s.regionName,
-          geo_zones: s.countries.map((country_code) => ({ country_code, type: 'country' as const })),
-        },
-      ],
-    });
-    await link.create({
-      [Modules.STOCK_LOCATION]: { stock_location_id: ids.stockLocationId },
-      [Modules.FULFILLMENT]: { fulfillment_set_id: set.id },
-    });
-    changes.push(`fulfillment set ${fulfillmentSetName}`);
-  }
-  const zone = set.service_zones?.[0];
-  if (!zone) throw new Error(`fulfillment set ${fulfillmentSetName} has no service zone`);
-
-  const [option] = await fulfillment.listShippingOptions({ name: shippingOptionName });
-  if (!option) {
-    await createShippingOptionsWorkflow(c).run({
-      input: [
-        {
-          name: shippingOptionName,
-          price_type: 'flat',
-          provider_id: 'manual_manual',
-          service_zone_id: zone.id,
-          shipping_profile_id: profile.id,
-          type: { label: 'Standard', description: 'Ships in 2-3 days.', code: 'standard' },
-          prices: [
-            { currency_code: s.currency, amount: shippingPrice },
-            { region_id: ids.regionId, amount: shippingPrice },
-          ],
-          rules: [
-            { attribute: 'enabled_in_store', value: 'true', operator: 'eq' },
-            { attribute: 'is_return', value: 'false', operator: 'eq' },
-          ],
-        },
-      ],
-    });
-    changes.push(`shipping option ${shippingOptionName}`);
-  }
-  return profile.id;
 }

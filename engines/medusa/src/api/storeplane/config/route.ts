@@ -4,6 +4,7 @@
  */
 import type { MedusaRequest, MedusaResponse } from '@medusajs/framework/http';
 import { ContainerRegistrationKeys, Modules } from '@medusajs/framework/utils';
+import { publishableKeyFields, storefrontKey, type PublishableKey } from '../../../seed/storefront-key';
 
 export interface StorefrontConfig {
   publishableKey: string;
@@ -17,25 +18,28 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     .listStores({}, { relations: ['supported_currencies'] });
   const { data: keys } = await req.scope.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: 'api_key',
-    fields: ['token', 'revoked_at', 'created_at', 'sales_channels.id'],
+    fields: publishableKeyFields,
     filters: { type: 'publishable' },
   });
-  const channel = store?.default_sales_channel_id;
-  const key = keys
-    .filter((k) => !k.revoked_at)
-    .filter((k) => (k.sales_channels ?? []).some((sc: { id?: string } | null) => sc?.id === channel))
-    .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))[0];
+  // The same choice the seed makes, so the storefront gets the key the seed made sure of.
+  const key = store?.default_sales_channel_id
+    ? storefrontKey(keys as PublishableKey[], store.default_sales_channel_id)
+    : undefined;
 
   // Any origin may read it (no credentials involved); the storefront may live on another host.
   res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader('Cache-Control', 'no-store');
   if (!store || !key) {
-    res.status(503).json({ type: 'not_seeded', message: 'the store has not been seeded yet' });
+    res.status(503).json({
+      type: 'not_seeded',
+      message: 'the store has no usable publishable key yet: the seed (run on install and upgrade) makes one',
+    });
     return;
   }
   const body: StorefrontConfig = {
-    publishableKey: key.token as string,
-    storeName: process.env.STORE_NAME || store.name,
+    publishableKey: key.token,
+    // The name the seed stored from STORE_NAME: one source, exactly as the owner typed it.
+    storeName: store.name,
     currency:
       store.supported_currencies?.find((c) => c.is_default)?.currency_code ??
       process.env.STORE_CURRENCY ??
