@@ -96,6 +96,20 @@ describe('StoreSpec validation', () => {
       valid: false,
       path: '/displayName',
     },
+    // Medusa trims store names: spaces at either end would be lost in one engine and kept in the other.
+    {
+      name: 'display name with a space at the end',
+      spec: { ...good, displayName: 'Shop ' },
+      valid: false,
+      path: '/displayName',
+    },
+    {
+      name: 'display name with a space at the start',
+      spec: { ...good, displayName: ' Shop' },
+      valid: false,
+      path: '/displayName',
+    },
+    { name: 'one-character display name', spec: { ...good, displayName: 'X' }, valid: true },
     { name: 'version with a v prefix', spec: { ...good, version: 'v2.1.0' }, valid: false, path: '/version' },
     { name: 'version without patch', spec: { ...good, version: '2.1' }, valid: false, path: '/version' },
     { name: 'version "latest"', spec: { ...good, version: 'latest' }, valid: false, path: '/version' },

@@ -26,9 +26,10 @@ export const StoreSpec = Type.Object(
     displayName: Type.String({
       minLength: 1,
       maxLength: 80,
-      // Any text people can read; control characters (newlines, tabs, ESC) have no place in a name.
-      pattern: '^[^\\x00-\\x1f\\x7f]*$',
-      description: 'Name shown to people (any text without control characters).',
+      // Any text people can read; control characters (newlines, tabs, ESC) have no place in a
+      // name, and Medusa trims names, so spaces at either end would not survive in one engine.
+      pattern: '^[^\\s\\x00-\\x1f\\x7f](?:[^\\x00-\\x1f\\x7f]*[^\\s\\x00-\\x1f\\x7f])?$',
+      description: 'Name shown to people: any text without control characters or spaces at either end.',
     }),
     owner: Type.String({
       minLength: 1,
