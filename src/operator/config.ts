@@ -50,7 +50,7 @@ export const defaultOperatorConfig: OperatorConfig = {
   retryWindowMs: 10 * 60_000,
   resyncMs: 5 * 60_000,
   pollMs: 10_000,
-  degradedPollMs: 30_000,
+  degradedPollMs: 10_000,
   helmTimeoutSeconds: 600,
   namespaceDeleteTimeoutMs: 10 * 60_000,
   apiTimeoutMs: 30_000,

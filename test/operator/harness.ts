@@ -145,10 +145,25 @@ export class OperatorProcess {
     await this.exited;
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (!this.child || this.child.exitCode !== null) return this.child?.exitCode ?? null;
+  /**
+   * Stops the operator and waits for it. One that has not exited after `graceMs` is reported and
+   * killed with its process group, so a slow shutdown shows up in the log instead of hanging the
+   * suite's cleanup.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 60_000): Promise<number | null> {
+    if (!this.child?.pid || this.child.exitCode !== null || this.child.signalCode !== null)
+      return this.child?.exitCode ?? null;
     this.child.kill(signal);
-    return this.exited ?? null;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), graceMs)));
+    const result = await Promise.race([this.exited, late]);
+    clearTimeout(timer);
+    if (result !== 'late') return result ?? null;
+    process.stderr.write(
+      `[operator harness] operator still running ${graceMs / 1000}s after ${signal}; killing it\n${(await this.logs()).slice(-2000)}\n`,
+    );
+    process.kill(-this.child.pid, 'SIGKILL');
+    return (await this.exited) ?? null;
   }
 }
 

@@ -78,10 +78,15 @@ beforeAll(async () => {
   await relay.start({ host: server.hostname, port: Number(server.port) });
 });
 afterAll(async () => {
-  await leader?.stop('SIGKILL');
-  await standby?.stop();
-  relay.stop();
-  await c?.stop();
+  const t0 = Date.now();
+  const step = async (what: string, run: () => Promise<unknown> | unknown) => {
+    await run();
+    process.stderr.write(`[partition test] cleanup: ${what} done at ${(Date.now() - t0) / 1000}s\n`);
+  };
+  await step('leader', () => leader?.stop('SIGKILL'));
+  await step('standby', () => standby?.stop());
+  await step('relay', () => relay.stop());
+  await step('cluster', () => c?.stop());
 });
 
 describe('a leader cut off from the API server', () => {
