@@ -6,13 +6,15 @@
 // For each chart set (the stand-in chart, and the real engine charts, whose hooks complete on KWOK),
 // on a fresh simulated cluster: create-to-Ready of one store (10 in a row: p50, min, max); 100
 // Stores created at once until all are Ready; the operator's resident memory once N stores are
-// Ready; and, with nothing changing, the API requests the platform makes per minute (writes, with
-// server-side dry runs counted apart: they persist nothing). A measurement, not a test: it asserts
-// nothing. Run it on a quiet machine.
+// Ready; and, with nothing changing over a whole resync period, the operator's API requests per
+// minute (writes, server-side dry runs, reads) and CPU. STOREPLANE_OPERATOR_JS=dist/cli/main.js
+// runs the compiled operator (npm run build). A measurement, not a test: it asserts nothing. Run
+// it on a quiet machine.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { freePort } from '../src/devcluster/ports.ts';
 import type { Store } from '../src/store/schema.ts';
 import {
   OperatorProcess,
@@ -94,6 +96,33 @@ async function requestCounts(c: PrivateCluster): Promise<Map<string, number>> {
   return out;
 }
 
+/** The operator's own count of its API requests (storeplane_kube_requests_total). */
+async function operatorRequests(port: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('storeplane_kube_requests_total{')) continue;
+    const verb = /verb="([^"]*)"/.exec(line)?.[1] ?? '';
+    const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
+    const dry = /dry_run="true"/.test(line);
+    const key = `${verb}${dry ? ' (dry run)' : ''} ${resource}`;
+    out.set(key, (out.get(key) ?? 0) + Number(line.split(' ').pop()));
+  }
+  return out;
+}
+
+const diff = (after: Map<string, number>, before: Map<string, number>) => {
+  const d: Record<string, number> = {};
+  for (const [k, v] of after) if (v - (before.get(k) ?? 0) > 0) d[k] = v - (before.get(k) ?? 0);
+  return d;
+};
+
+/** User + system CPU seconds of a process (/proc/<pid>/stat, clock ticks of 1/100 s). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 
@@ -103,10 +132,13 @@ async function benchOne(mode: 'standin' | 'real'): Promise<Record<string, unknow
   const c = await privateCluster({ count: 40, cpu: '64', memory: '256Gi', pods: 250 });
   const chartArgs =
     mode === 'standin' ? ['--chart', `woocommerce=${standInChart}`, '--chart', `medusa=${standInChart}`] : [];
+  const metricsPort = await freePort();
   const operator = new OperatorProcess(c, [
     ...chartArgs,
     '--resync-seconds',
     values['resync-seconds'] ?? '300',
+    '--metrics-port',
+    String(metricsPort),
   ]);
   const engineOf = (i: number) => (i % 2 === 0 ? 'woocommerce' : 'medusa');
   try {
@@ -159,37 +191,41 @@ async function benchOne(mode: 'standin' | 'real'): Promise<Record<string, unknow
     results.fleet = { requested: all.size, ready: readyCount, minutesSpent: (Date.now() - tFleet) / 60_000 };
     say(`${readyCount}/${all.size} stores Ready after ${((Date.now() - tFleet) / 60_000).toFixed(1)} min`);
 
-    // 4. Settled: memory, and what the platform asks of the API server while nothing changes
-    // (every store has been looked at again by a resync before the window ends).
+    // 4. Settled: memory, and what the operator asks of the API server while nothing changes (its
+    // own request counter). The window spans a whole resync period, so every store is looked at.
     await sleep(30_000);
-    const rss = await rssMiB(operator.child?.pid ?? 0);
+    const pid = operator.child?.pid ?? 0;
+    const rss = await rssMiB(pid);
     results.settledOperatorRssMiB = { stores: readyCount, rssMiB: Math.round(rss) };
     say(`operator resident memory with ${readyCount} Ready stores, settled: ${rss.toFixed(0)} MiB`);
-    const windowMs = 120_000;
-    const before = await requestCounts(c);
+    const windowMs = Math.max(120_000, Number(values['resync-seconds']) * 1000 + 60_000);
+    const minutesOf = windowMs / 60_000;
+    const serverBefore = await requestCounts(c);
+    const mineBefore = await operatorRequests(metricsPort);
+    const cpuBefore = await cpuSeconds(pid);
     await sleep(windowMs);
-    const after = await requestCounts(c);
-    const delta: Record<string, number> = {};
-    for (const [k, v] of after) if (v - (before.get(k) ?? 0) > 0) delta[k] = v - (before.get(k) ?? 0);
+    const server = diff(await requestCounts(c), serverBefore);
+    const mine = diff(await operatorRequests(metricsPort), mineBefore);
+    const cpu = (await cpuSeconds(pid)) - cpuBefore;
     const perMinute = (pick: (k: string) => boolean) =>
-      Object.entries(delta)
-        .filter(([k]) => pick(k) && !/ (leases|nodes)(\/|$)/.test(k))
-        .reduce((a, [, v]) => a + v, 0) /
-      (windowMs / 60_000);
-    const writes = perMinute((k) => /^(POST|PUT|PATCH|DELETE) /.test(k));
-    const dryRuns = perMinute((k) => k.includes('(dry run)'));
-    const reads = perMinute((k) => /^(GET|LIST) /.test(k));
-    results.idle = {
-      writesPerMinute: writes,
-      dryRunsPerMinute: dryRuns,
-      readsPerMinute: reads,
-      byRequest: delta,
+      Object.entries(mine)
+        .filter(([k]) => pick(k) && !/ leases$/.test(k))
+        .reduce((a, [, v]) => a + v, 0) / minutesOf;
+    const idle = {
+      windowMinutes: minutesOf,
+      writesPerMinute: perMinute((k) => /^(POST|PUT|PATCH|DELETE) /.test(k) && !k.includes('(dry run)')),
+      dryRunsPerMinute: perMinute((k) => k.includes('(dry run)')),
+      readsPerMinute: perMinute((k) => /^(GET|LIST) /.test(k)),
+      cpuSecondsPerMinute: cpu / minutesOf,
+      operatorRequests: mine,
+      apiServerAllClients: server,
     };
+    results.idle = idle;
     say(
-      `while nothing changes (leases and node heartbeats left out): ${writes.toFixed(1)} writes/min, ${dryRuns.toFixed(1)} dry-run applies/min, ${reads.toFixed(1)} reads/min`,
+      `the operator while nothing changes, over ${minutesOf.toFixed(1)} min (its lease renewals left out): ${idle.writesPerMinute.toFixed(1)} writes/min, ${idle.dryRunsPerMinute.toFixed(1)} dry-run applies/min, ${idle.readsPerMinute.toFixed(1)} reads/min, ${idle.cpuSecondsPerMinute.toFixed(2)} CPU s/min`,
     );
-    say(`  by request over 2 min: ${JSON.stringify(delta)}`);
-    const rssAfter = await rssMiB(operator.child?.pid ?? 0);
+    say(`  its requests: ${JSON.stringify(mine)}`);
+    const rssAfter = await rssMiB(pid);
     results.operatorRssAfterIdleMiB = Math.round(rssAfter);
     say(`operator resident memory after the idle window: ${rssAfter.toFixed(0)} MiB`);
   } finally {

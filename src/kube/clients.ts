@@ -20,7 +20,10 @@ import {
   StorageV1Api,
 } from '@kubernetes/client-node';
 import { fieldManager } from '../store/keys.ts';
+import { describeRequest, type RequestObserver } from './describe-request.ts';
 import { RawKube } from './raw.ts';
+
+export type { RequestObserver };
 
 /** The typed clients the platform uses, made once per KubeConfig. */
 export interface KubeClients {
@@ -43,6 +46,8 @@ export interface KubeClients {
 export interface ClientOptions {
   /** Every request is aborted after this long (watches use their own connections). */
   timeoutMs?: number;
+  /** Told of every request (for the operator's own request metrics). */
+  onRequest?: RequestObserver;
 }
 
 /**
@@ -55,8 +60,13 @@ class BoundedHttpLibrary implements HttpLibrary {
   constructor(
     private readonly agent: HttpAgent | HttpsAgent,
     private readonly timeoutMs: number,
+    private readonly onRequest?: RequestObserver,
   ) {}
   send(request: RequestContext) {
+    if (this.onRequest) {
+      const d = describeRequest(request.getHttpMethod().toString(), new URL(request.getUrl()));
+      this.onRequest(d.verb, d.resource, d.dryRun);
+    }
     request.setAgent(this.agent);
     const own = request.getSignal();
     const deadline = AbortSignal.timeout(this.timeoutMs);
@@ -103,7 +113,7 @@ function apiClient<T>(
 export async function makeClients(kc: KubeConfig, opts: ClientOptions = {}): Promise<KubeClients> {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const agent = await agentFor(kc);
-  const http = new BoundedHttpLibrary(agent, timeoutMs);
+  const http = new BoundedHttpLibrary(agent, timeoutMs, opts.onRequest);
   const objects = apiClient(kc, KubernetesObjectApi, http);
   return {
     kc,
@@ -116,7 +126,7 @@ export async function makeClients(kc: KubeConfig, opts: ClientOptions = {}): Pro
     coordination: apiClient(kc, CoordinationV1Api, http),
     custom: apiClient(kc, CustomObjectsApi, http),
     objects,
-    raw: new RawKube(kc, agent, timeoutMs),
+    raw: new RawKube(kc, agent, timeoutMs, opts.onRequest),
     close: () => agent.destroy(),
   };
 }

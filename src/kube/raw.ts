@@ -2,6 +2,7 @@ import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { type Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { describeRequest } from './describe-request.ts';
 
 /** A Kubernetes object as the API server sends it: plain JSON, nothing renamed or converted. */
 export interface RawObject {
@@ -72,6 +73,7 @@ export class RawKube {
     private readonly kc: KubeConfig,
     private readonly agent: HttpAgent | HttpsAgent,
     private readonly timeoutMs: number,
+    private readonly onRequest?: (verb: string, resource: string, dryRun: boolean) => void,
   ) {}
 
   async request<T>(method: string, path: string, input: RequestInput = {}): Promise<T> {
@@ -79,6 +81,10 @@ export class RawKube {
     if (!server) throw new Error('the kubeconfig has no current cluster');
     const url = new URL(server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    if (this.onRequest) {
+      const d = describeRequest(method, url);
+      this.onRequest(d.verb, d.resource, d.dryRun);
+    }
     const opts: RequestOptions = { headers: {} };
     await this.kc.applyToHTTPSOptions(opts); // authentication headers (tokens may be refreshed)
     const headers: Record<string, string> = {

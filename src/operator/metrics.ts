@@ -46,6 +46,12 @@ export function createMetrics(listStores: () => Store[]) {
     help: 'helm processes running now',
     registers: [registry],
   });
+  const kubeRequests = new Counter({
+    name: 'storeplane_kube_requests_total',
+    help: 'Requests the operator made to the Kubernetes API (dry_run: server-side dry runs, which persist nothing)',
+    labelNames: ['verb', 'resource', 'dry_run'] as const,
+    registers: [registry],
+  });
   const isLeader = new Gauge({
     name: 'storeplane_leader',
     help: '1 while this replica holds the lease',
@@ -59,6 +65,7 @@ export function createMetrics(listStores: () => Store[]) {
     queueDepth,
     helmSeconds,
     helmRunning,
+    kubeRequests,
     isLeader,
   };
 }

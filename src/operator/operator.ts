@@ -16,6 +16,7 @@ import { loadEngineCharts } from './charts.ts';
 import type { OperatorConfig } from './config.ts';
 import { resilientInformer } from './informers.ts';
 import { defaultLeaderElection, LeaderElector } from './leader.ts';
+import { DriftMemory } from './drift-memory.ts';
 import { createMetrics } from './metrics.ts';
 import { type HealthServer, startHealthServer } from './health.ts';
 import { WorkQueue } from './queue.ts';
@@ -67,11 +68,17 @@ const workloadPaths = [
 export async function startOperator(opts: OperatorOptions): Promise<RunningOperator> {
   const { kc, config, log } = opts;
   const charts = loadEngineCharts(config.charts);
-  const clients = await makeClients(kc, { timeoutMs: config.apiTimeoutMs });
+  // The metrics exist before the clients, which count their requests into them.
+  let storesForMetrics: () => Store[] = () => [];
+  const metrics = createMetrics(() => storesForMetrics());
+  const onRequest = (verb: string, resource: string, dryRun: boolean) =>
+    metrics.kubeRequests.inc({ verb, resource, dry_run: String(dryRun) });
+  const clients = await makeClients(kc, { timeoutMs: config.apiTimeoutMs, onRequest });
   const { renewDeadlineSeconds } = defaultLeaderElection;
   // Lease calls must give up well before the renew deadline.
   const leaseClients = await makeClients(kc, {
     timeoutMs: Math.min(5000, (renewDeadlineSeconds * 1000) / 2),
+    onRequest,
   });
   const identity = opts.identity ?? `${hostname()}-${process.pid}`;
   await ensureOwnNamespace(clients, config.namespace);
@@ -84,7 +91,8 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     log,
   );
 
-  const metrics = createMetrics(() => stores.list() as unknown as Store[]);
+  storesForMetrics = () => stores.list() as unknown as Store[];
+  const driftMemory = new DriftMemory();
   const helm = createHelmRunner({
     binary: opts.helmBinary,
     env: opts.helmEnv,
@@ -100,6 +108,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     helmMajor: await helmMajorVersion(opts.helmBinary),
     config,
     charts,
+    driftMemory,
     recorder: new EventRecorder(clients.core, 'storeplane-operator', identity),
     metrics,
     log,
@@ -135,6 +144,7 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
   stores.on('delete', (s: KubernetesObject) => {
     changes.deleted(s as Store);
+    driftMemory.forget(s.metadata?.uid ?? s.metadata?.name ?? '');
     enqueue(s);
   });
 

@@ -9,6 +9,7 @@ import { namespaceFor, releaseFor } from '../../store/naming.ts';
 import type { AttemptKind, Store, StoreStatus } from '../../store/schema.ts';
 import type { EngineChart } from '../charts.ts';
 import type { OperatorConfig } from '../config.ts';
+import type { DriftMemory } from '../drift-memory.ts';
 import type { OperatorMetrics } from '../metrics.ts';
 
 export interface OperatorDeps {
@@ -17,6 +18,7 @@ export interface OperatorDeps {
   helmMajor: number;
   config: OperatorConfig;
   charts: Record<Store['spec']['engine'], EngineChart>;
+  driftMemory: DriftMemory;
   recorder: EventRecorder;
   metrics: OperatorMetrics;
   log: Logger;

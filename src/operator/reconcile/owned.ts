@@ -39,9 +39,16 @@ export async function syncOwned(ctx: StoreContext, wanted: RawObject): Promise<S
     await raw.apply(desired, { manager: fieldManager });
     return { created: true, updated: false };
   }
+  const memory = ctx.deps.driftMemory;
+  const uid = ctx.store.metadata.uid ?? ctx.name;
+  if (memory.unchanged(uid, desired, live)) return { created: false, updated: false };
   const dryRun = await raw.apply(desired, { manager: fieldManager, dryRun: true });
   const drift = compareObject(desired, live, dryRun, ctx.deps.config.foreignManagers);
-  if (!drift) return { created: false, updated: false };
+  if (!drift) {
+    memory.clean(uid, desired, live);
+    return { created: false, updated: false };
+  }
+  memory.forgetObject(uid, desired);
   if (drift.foreign.length)
     await takeOver(raw, live, fieldManager, ctx.deps.config.foreignManagers, fieldManager);
   await raw.apply(desired, { manager: fieldManager });

@@ -29,11 +29,18 @@ export async function releaseDrift(ctx: StoreContext, revision: number): Promise
   if (!stored) return { objects: [], prepare: async () => {} };
   const objects: ObjectDrift[] = [];
   const takeovers: { live: RawObject }[] = [];
+  const memory = ctx.deps.driftMemory;
+  const uid = ctx.store.metadata.uid ?? ctx.name;
   for (const desired of manifestObjects(stored.release.manifest, ctx.namespace)) {
     const live = await raw.get(desired);
+    if (live && memory.unchanged(uid, desired, live)) continue;
     const dryRun = live ? await raw.apply(desired, { manager: fieldManager, dryRun: true }) : undefined;
     const drift = compareObject(desired, live, dryRun, ctx.deps.config.foreignManagers);
-    if (!drift) continue;
+    if (!drift) {
+      if (live) memory.clean(uid, desired, live);
+      continue;
+    }
+    memory.forgetObject(uid, desired);
     objects.push(drift);
     if (live && drift.foreign.length) takeovers.push({ live });
   }
