@@ -192,8 +192,9 @@ async function benchOne(mode: 'standin' | 'real'): Promise<Record<string, unknow
     say(`${readyCount}/${all.size} stores Ready after ${((Date.now() - tFleet) / 60_000).toFixed(1)} min`);
 
     // 4. Settled: memory, and what the operator asks of the API server while nothing changes (its
-    // own request counter). The window spans a whole resync period, so every store is looked at.
-    await sleep(30_000);
+    // own request counter). First one whole resync period, so every store has had its first
+    // steady look since it became Ready; then a window of another whole period.
+    await sleep(Number(values['resync-seconds']) * 1000 + 30_000);
     const pid = operator.child?.pid ?? 0;
     const rss = await rssMiB(pid);
     results.settledOperatorRssMiB = { stores: readyCount, rssMiB: Math.round(rss) };
