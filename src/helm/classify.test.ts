@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type HelmErrorKind, classifyHelmError } from './classify.ts';
+import { type HelmErrorKind, classifyHelmError, withoutClientGoLog } from './classify.ts';
 
 describe('classifyHelmError', () => {
   const cases: { name: string; stderr: string; kind: HelmErrorKind; message: string }[] = [
@@ -133,6 +133,23 @@ describe('classifyHelmError', () => {
       message: 'something went wrong',
     },
     {
+      // Helm 4's status watcher logs through client-go's klog; a watch it cancels itself is not the reason.
+      name: 'client-go log lines around the reason are not part of it, nor its kind',
+      stderr:
+        'I1129 22:58:13.981638   15915 reflector.go:578] "Warning: watch ended with error" type="batch/v1, Kind=Job" err="an error on the server (\\"unable to decode an event from the watch stream: context canceled\\") has prevented the request from succeeding"\n' +
+        'Error: UPGRADE FAILED: values don\'t meet the specifications of the schema(s) in the following chart(s):\n' +
+        'E1129 22:58:14.000001   15915 reflector.go:200] "connection refused" reflector="x"\n',
+      kind: 'invalid-values',
+      message:
+        "UPGRADE FAILED: values don't meet the specifications of the schema(s) in the following chart(s):",
+    },
+    {
+      name: 'only client-go log lines: helm said nothing of its own',
+      stderr: 'I1129 22:58:13.981638   15915 reflector.go:578] "Warning: watch ended with error"\n',
+      kind: 'unknown',
+      message: 'helm failed without output',
+    },
+    {
       name: 'empty stderr',
       stderr: '',
       kind: 'unknown',
@@ -151,6 +168,26 @@ describe('classifyHelmError', () => {
   it('caps the message at 1500 characters', () => {
     const e = classifyHelmError(`Error: ${'x'.repeat(5000)}`);
     expect(e.message).toHaveLength(1500);
+  });
+});
+
+describe('withoutClientGoLog', () => {
+  const stderr =
+    'W1129 01:02:03.456789       7 warnings.go:70] spec.x is deprecated\n' +
+    'WARNING: Kubernetes configuration file is group-readable\n' +
+    'I1129 22:58:13.981638   15915 reflector.go:578] "watch ended"\n';
+  it('drops klog lines of every severity and keeps helm\'s own', () => {
+    const { text, clientGo } = withoutClientGoLog(stderr);
+    expect(text).toBe('WARNING: Kubernetes configuration file is group-readable\n');
+    expect(clientGo).toHaveLength(2);
+  });
+  it('can keep warnings and errors, dropping only informational lines', () => {
+    const { text, clientGo } = withoutClientGoLog(stderr, 'I');
+    expect(text).toBe(
+      'W1129 01:02:03.456789       7 warnings.go:70] spec.x is deprecated\n' +
+        'WARNING: Kubernetes configuration file is group-readable\n',
+    );
+    expect(clientGo).toEqual(['I1129 22:58:13.981638   15915 reflector.go:578] "watch ended"']);
   });
 });
 

@@ -46,9 +46,33 @@ const rules: [HelmErrorKind, RegExp][] = [
   ],
 ];
 
-const noise = /^(WARNING|walk\.go|level=WARN|W\d{4} )/i;
+const noise = /^(WARNING|walk\.go|level=WARN)/i;
 
-export function classifyHelmError(stderr: string, maxLength = 1500): HelmError {
+/** client-go's klog header: severity, MMDD, time, thread id, file:line]. */
+const klogLine = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\] /;
+
+/**
+ * Helm 4 waits through client-go, which logs its own transport events (a watch it cancelled
+ * itself, a retry) to stderr. They are neither helm's reason nor its warnings.
+ */
+export function withoutClientGoLog(
+  stderr: string,
+  severities = 'IWEF',
+): { text: string; clientGo: string[] } {
+  const clientGo: string[] = [];
+  const kept = stderr.split('\n').filter((line) => {
+    const m = klogLine.exec(line);
+    if (m && severities.includes(m[1]!)) {
+      clientGo.push(line);
+      return false;
+    }
+    return true;
+  });
+  return { text: kept.join('\n'), clientGo };
+}
+
+export function classifyHelmError(raw: string, maxLength = 1500): HelmError {
+  const stderr = withoutClientGoLog(raw).text;
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())

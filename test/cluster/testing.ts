@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { kubeConfigFrom } from '../../src/devcluster/kube.ts';
+import { withoutClientGoLog } from '../../src/helm/classify.ts';
 
 /** Clients and tools for the cluster the global setup started. */
 export function testCluster() {
@@ -33,12 +34,20 @@ export type TestCluster = ReturnType<typeof testCluster>;
 export interface ToolResult {
   code: number;
   stdout: string;
+  /** stderr without client-go's informational log lines (see withoutClientGoLog). */
   stderr: string;
+  /** Those lines, kept for a failure's message. */
+  clientGoInfo: string[];
 }
 
-export function runTool(binary: string, args: string[], kubeconfig: string): Promise<ToolResult> {
+export function runTool(
+  binary: string,
+  args: string[],
+  kubeconfig: string,
+  stdin?: string,
+): Promise<ToolResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       binary,
       args,
       {
@@ -47,13 +56,15 @@ export function runTool(binary: string, args: string[], kubeconfig: string): Pro
           KUBECONFIG: kubeconfig,
           HELM_CACHE_HOME: join(process.env.TMPDIR ?? '/tmp', 'storeplane-helm-cache'),
         },
-        maxBuffer: 32 << 20,
+        maxBuffer: 64 << 20,
       },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        resolve({ code, stdout, stderr });
+        const { text, clientGo } = withoutClientGoLog(stderr, 'I');
+        resolve({ code, stdout, stderr: text, clientGoInfo: clientGo });
       },
     );
+    if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
 

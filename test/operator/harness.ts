@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client
 import { down, up } from '../../src/devcluster/cluster.ts';
 import { kubeConfigFrom } from '../../src/devcluster/kube.ts';
 import type { Store } from '../../src/store/schema.ts';
+import { runTool } from '../cluster/testing.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 export const standInChart = join(root, 'test', 'fixtures', 'store-chart');
@@ -20,21 +21,26 @@ export async function privateCluster(
 ) {
   const dataDir = join(await mkdtemp(join(tmpdir(), 'storeplane-optest-')), 'cluster');
   const result = await up({ dataDir, nodes });
-  const kc = kubeConfigFrom(result.state.kubeconfig);
+  return clusterHandle({ dataDir, kubeconfig: result.state.kubeconfig, binDir: result.state.binDir });
+}
+
+/** Clients and tools for a running local cluster (one of privateCluster's, or a shared one). */
+export function clusterHandle(c: { dataDir: string; kubeconfig: string; binDir: string }) {
+  const kc = kubeConfigFrom(c.kubeconfig);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);
   const tool = (binary: string) => (args: string[], stdin?: string) =>
-    run(join(result.state.binDir, binary), args, result.state.kubeconfig, stdin);
+    run(join(c.binDir, binary), args, c.kubeconfig, stdin);
   return {
-    dataDir,
-    kubeconfig: result.state.kubeconfig,
-    binDir: result.state.binDir,
+    dataDir: c.dataDir,
+    kubeconfig: c.kubeconfig,
+    binDir: c.binDir,
     kc,
     core,
     custom,
     kubectl: tool('kubectl'),
     helm: tool('helm'),
-    stop: () => down(dataDir),
+    stop: () => down(c.dataDir),
     getStore: async (name: string) =>
       (await custom.getClusterCustomObject({
         group: 'storeplane.dev',
@@ -45,20 +51,10 @@ export async function privateCluster(
   };
 }
 
-export type PrivateCluster = Awaited<ReturnType<typeof privateCluster>>;
+export type PrivateCluster = ReturnType<typeof clusterHandle>;
 
-export function run(binary: string, args: string[], kubeconfig: string, stdin?: string) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(
-      binary,
-      args,
-      { env: { ...process.env, KUBECONFIG: kubeconfig }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
-}
+/** A tool run against a private cluster; see runTool. */
+export const run = runTool;
 
 export function storeYaml(
   name: string,
