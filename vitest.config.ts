@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast unit tests next to the code; integration suites that need the local
-// control plane (started once per run by test/cluster/global-setup.ts); and the Medusa engine's
-// end-to-end suite (a real PostgreSQL, the real Medusa server, headless Chromium).
+// Four projects: fast unit tests next to the code; integration suites that need the local
+// control plane (started once per run by test/cluster/global-setup.ts); the Medusa engine's
+// end-to-end suite (a real PostgreSQL, the real Medusa server, headless Chromium); and the real
+// node's (containers that run, test/realnode/global-setup.ts), skipped where the machine cannot.
 export default defineConfig({
   test: {
     projects: [
@@ -36,6 +37,18 @@ export default defineConfig({
           // One server, one database: the files share them, so they run one after another.
           maxWorkers: 1,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
+          name: 'realnode',
+          include: ['test/realnode/**/*.e2e.test.ts'],
+          globalSetup: ['test/realnode/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // One node, one machine: the files share it, one after another.
+          maxWorkers: 1,
+          sequence: { groupOrder: 3 },
         },
       },
     ],

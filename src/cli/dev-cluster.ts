@@ -1,10 +1,15 @@
 import { down, status, up } from '../devcluster/cluster.ts';
+import { nodeName, realNodeLabel } from '../devcluster/realnode/configs.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-export async function devClusterUp(dataDir: string, nodeCount?: number): Promise<ClusterState> {
-  const result = await up({ dataDir, nodes: nodeCount ? { count: nodeCount } : {}, log: say });
+export async function devClusterUp(dataDir: string, nodeCount?: number, realNode = false): Promise<ClusterState> {
+  const result = await up({ dataDir, nodes: nodeCount ? { count: nodeCount } : {}, realNode, log: say });
+  if (result.alreadyRunning && realNode && !result.state.realNode)
+    say(
+      'The running cluster has no real node; to get one: storeplane dev cluster down, then up --real-node (its stores go with it).',
+    );
   if (result.alreadyRunning) {
     say(`The simulated cluster is already running (since ${result.state.startedAt}).`);
   } else {
@@ -15,7 +20,8 @@ export async function devClusterUp(dataDir: string, nodeCount?: number): Promise
 }
 
 export async function devClusterDown(dataDir: string): Promise<void> {
-  const { stopped } = await down(dataDir);
+  const { stopped, leftovers } = await down(dataDir);
+  for (const l of leftovers) say(`warning: the real node left ${l} behind`);
   say(
     stopped.length
       ? `Stopped ${stopped.join(', ')}; removed ${dataDir}.`
@@ -57,9 +63,18 @@ function printUsage(state: ClusterState): void {
       `    export PATH=${state.binDir}:$PATH`,
       '    kubectl get nodes',
       '',
-      '  This is a real control plane (API server, controller-manager, scheduler, etcd) with fake',
-      '  nodes: pods become Running/Ready, Jobs complete and PVCs bind, but no container runs and',
-      '  nothing answers on Service or pod IPs.',
+      ...(state.realNode
+        ? [
+            `  real node    ${nodeName} (${state.realNode.hostIp}): containerd, kubelet, kube-proxy, CoreDNS,`,
+            `               kube-router (NetworkPolicy), local-path volumes; logs in ${state.realNode.dir}/logs`,
+            `               Pods run there for real when they select ${realNodeLabel}=true and tolerate its taint`,
+            '               (charts/*/values-devnode.yaml). Everything else lands on the fake nodes.',
+          ]
+        : [
+            '  This is a real control plane (API server, controller-manager, scheduler, etcd) with fake',
+            '  nodes: pods become Running/Ready, Jobs complete and PVCs bind, but no container runs and',
+            '  nothing answers on Service or pod IPs. `up --real-node` adds a node that runs containers.',
+          ]),
       '',
       '  Stop it and delete its data: storeplane dev cluster down',
       '',

@@ -1,15 +1,19 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../devcluster/state.ts';
-import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
 import { devClusterDown, devClusterStatus, devClusterUp } from './dev-cluster.ts';
 import { runOperator, UsageError } from './operator.ts';
+import { start } from './start.ts';
 
 const usage = `storeplane: provision e-commerce stores on Kubernetes
 
 Usage:
-  storeplane start [--dev-cluster]          run the platform against the current kube context,
-                                            or the local simulated cluster when none answers
-  storeplane dev cluster up [--dir D] [--nodes N]
+  storeplane start [--dev-cluster] [--no-real-node]
+                                            run the platform against the current kube context,
+                                            or the local cluster when none answers (with a real
+                                            node that runs Medusa stores where this machine can)
+  storeplane dev cluster up [--dir D] [--nodes N] [--real-node]
+                                            --real-node: also a node that runs containers (root,
+                                            containerd, runc); builds its binaries and images once
   storeplane dev cluster status [--dir D]
   storeplane dev cluster down [--dir D]     stop it and delete its data
   storeplane operator [flags]               run only the operator (installs the Store CRD first)
@@ -35,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
       dir: { type: 'string' },
       nodes: { type: 'string' },
       'dev-cluster': { type: 'boolean', default: false },
+      'real-node': { type: 'boolean', default: false },
+      'no-real-node': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       concurrency: { type: 'string' },
@@ -65,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'start':
-      return start(dataDir, values['dev-cluster'], values);
+      return start(dataDir, values);
     case 'operator':
       return runOperator(values);
     case 'dev cluster up': {
@@ -74,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('--nodes takes a whole number from 1 to 500\n');
         return 2;
       }
-      await devClusterUp(dataDir, nodes);
+      await devClusterUp(dataDir, nodes, values['real-node']);
       return 0;
     }
     case 'dev cluster down':
@@ -86,44 +92,6 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`unknown command: ${command}\n\n${usage}`);
       return 2;
   }
-}
-
-async function start(
-  dataDir: string,
-  forceDev: boolean,
-  flags: Parameters<typeof runOperator>[0],
-): Promise<number> {
-  const choice = chooseCluster(await probeCurrentContext(), forceDev);
-  switch (choice.use) {
-    case 'none':
-      process.stderr.write(`${choice.error}\n`);
-      return 1;
-    case 'context':
-      process.stderr.write(
-        `Using kube context "${choice.context}" (${choice.server}, Kubernetes ${choice.version}).\n`,
-      );
-      printOperatorHint();
-      return runOperator(flags);
-    case 'dev-cluster':
-      if (choice.note) process.stderr.write(`${choice.note}; using the local simulated cluster instead.\n`);
-      else process.stderr.write('No kube context is configured; using the local simulated cluster.\n');
-      {
-        const cluster = await devClusterUp(dataDir);
-        printOperatorHint();
-        return runOperator(flags, cluster.kubeconfig);
-      }
-  }
-}
-
-function printOperatorHint(): void {
-  process.stderr.write(
-    [
-      'Starting the operator (Ctrl-C stops it; the cluster keeps running). Try, in another shell:',
-      '  kubectl apply -f examples/woocommerce.yaml -f examples/medusa.yaml',
-      '  kubectl get stores -w',
-      '',
-    ].join('\n'),
-  );
 }
 
 main(process.argv.slice(2)).then(

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Beside this file in a checkout; from the compiled dist/devcluster, in src/devcluster.
-const buildScript = existsSync(join(here, 'build.sh'))
-  ? join(here, 'build.sh')
-  : join(here, '..', '..', 'src', 'devcluster', 'build.sh');
+const scriptsDir = existsSync(join(here, 'build.sh')) ? here : join(here, '..', '..', 'src', 'devcluster');
+const buildScript = join(scriptsDir, 'build.sh');
 
 /** The binaries the harness and the tests use, all in one cache directory keyed by their versions. */
 export interface Binaries {
@@ -26,14 +25,21 @@ export function binariesIn(dir: string): Binaries {
  * their cached directory; later calls return in well under a second.
  */
 export async function ensureBinaries(): Promise<Binaries> {
-  const dir = await runBuild([]);
+  const dir = await runBuild(buildScript);
   await access(join(dir, '.complete'));
   return binariesIn(dir);
 }
 
-function runBuild(args: string[]): Promise<string> {
+/** The real node's binaries (realnode/build.sh): kubelet, kube-proxy, coredns, kube-router, local-path-provisioner. */
+export async function ensureNodeBinaries(): Promise<string> {
+  const dir = await runBuild(join(scriptsDir, 'realnode', 'build.sh'));
+  await access(join(dir, '.complete'));
+  return dir;
+}
+
+function runBuild(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [buildScript, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -42,7 +48,7 @@ function runBuild(args: string[]): Promise<string> {
     child.on('close', (code) => {
       const dir = out.trim().split('\n').pop() ?? '';
       if (code === 0 && dir) resolve(dir);
-      else reject(new Error(`src/devcluster/build.sh exited with ${code}`));
+      else reject(new Error(`${script} exited with ${code}`));
     });
   });
 }

@@ -10,10 +10,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-K8S_VERSION=v1.34.10
-ETCD_VERSION=v3.6.14
-KWOK_VERSION=v0.8.0
-HELM_VERSION=v4.1.4
+# shellcheck source=versions.sh
+source "$here/versions.sh"
 
 cache_root=${STOREPLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storeplane}
 export GOTOOLCHAIN=local CGO_ENABLED=0
@@ -22,7 +20,8 @@ export GOFLAGS=-mod=readonly
 
 command -v go >/dev/null || { echo "build.sh: Go 1.24+ is needed to build the simulated cluster (https://go.dev/dl)" >&2; exit 1; }
 go_version=$(go env GOVERSION)
-sums=$(cat "$here"/go/*/go.mod "$here"/go/*/go.sum | sha256sum | cut -c1-12)
+# Only the control plane's modules: the real node's (node, coredns, ...) have a cache of their own.
+sums=$(cat "$here"/go/{etcd,helm,k8s,kwok}/go.mod "$here"/go/{etcd,helm,k8s,kwok}/go.sum | sha256sum | cut -c1-12)
 key="k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_helm-${HELM_VERSION}_${go_version}_${sums}"
 bin=$cache_root/testcluster/$key
 
@@ -33,35 +32,14 @@ mkdir -p "$cache_root/testcluster"
 tmp=$(mktemp -d "$cache_root/testcluster/.build-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 start=$SECONDS
+tag=testcluster
 
-# Runs a build step in the background and prints a heartbeat, so a cold build
-# (tens of minutes on 2 cores) is never silent.
-step() {
-  local name=$1; shift
-  local t0=$SECONDS log=$tmp/$name.log
-  echo "[testcluster] building $name ..." >&2
-  "$@" >"$log" 2>&1 &
-  local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 15
-    kill -0 "$pid" 2>/dev/null && echo "[testcluster]   $name: $((SECONDS - t0))s elapsed (total $((SECONDS - start))s)" >&2
-  done
-  if ! wait "$pid"; then
-    echo "[testcluster] building $name FAILED after $((SECONDS - t0))s; last lines of its log:" >&2
-    tail -n 40 "$log" >&2
-    exit 1
-  fi
-  echo "[testcluster] built $name in $((SECONDS - t0))s" >&2
-}
+# shellcheck source=build-lib.sh
+source "$here/build-lib.sh"
 
 build_k8s() {
-  local bd ldf="-s -w" p
-  bd=$(date -u -d "@${SOURCE_DATE_EPOCH:-0}" +%Y-%m-%dT%H:%M:%SZ)
-  # Same symbols as hack/lib/version.sh: without them /version reports v0.0.0.
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ldf+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=34"
-    ldf+=" -X $p.gitTreeState=clean -X $p.gitCommit=$K8S_VERSION -X $p.buildDate=$bd"
-  done
+  local ldf
+  ldf=$(k8s_ldflags)
   cd "$here/go/k8s"
   go build -trimpath -tags=selinux,notest,grpcnotrace -ldflags "$ldf" -o "$tmp/" \
     k8s.io/kubernetes/cmd/kube-apiserver \

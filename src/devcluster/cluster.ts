@@ -9,11 +9,15 @@ import { freePorts } from './ports.ts';
 import { createPki } from './pki.ts';
 import { probe, waitUntil } from './probe.ts';
 import { isOurs, startDetached, stopProcess, tail } from './processes.ts';
+import { hostAddress, startRealNode, whyNot } from './realnode/node.ts';
+import { leftovers, stopRealNode } from './realnode/teardown.ts';
 import { type ClusterState, readState, writeState } from './state.ts';
 
 export interface UpOptions {
   dataDir: string;
   nodes?: Partial<NodeShape>;
+  /** Also join a real node (containerd and a kubelet on this machine) that runs containers. */
+  realNode?: boolean;
   log?: (line: string) => void;
 }
 
@@ -41,6 +45,10 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     await down(opts.dataDir);
   }
 
+  if (opts.realNode) {
+    const why = whyNot();
+    if (why.length) throw new Error(`this machine cannot run a real node:\n  ${why.join('\n  ')}`);
+  }
   const binaries = await ensureBinaries();
   try {
     const state = await start(opts, binaries, log);
@@ -70,6 +78,7 @@ async function start(
     'scheduler',
   ] as const);
   const server = `https://127.0.0.1:${ports.apiserver}`;
+  const hostIp = opts.realNode ? hostAddress() : undefined;
   const kubeconfig = join(dataDir, 'kubeconfig');
   await writeFile(kubeconfig, renderKubeconfig({ server, caFile: pki.caCert, token: adminToken }), {
     mode: 0o600,
@@ -87,7 +96,14 @@ async function start(
     processes: {},
     startedAt: new Date().toISOString(),
   };
-  const commands = componentCommands({ dataDir, binDir: binaries.dir, ports, pki, kubeconfig });
+  const commands = componentCommands({
+    dataDir,
+    binDir: binaries.dir,
+    ports,
+    pki,
+    kubeconfig,
+    ...(hostIp ? { realNode: { hostIp } } : {}),
+  });
   const launch = async (cmd: ComponentCommand) => {
     state.processes[cmd.name] = { pid: startDetached(cmd), binary: cmd.binary, log: cmd.log };
     await writeState(state);
@@ -144,13 +160,25 @@ async function start(
       alive,
     },
   );
+  if (opts.realNode) await startRealNode(state, () => writeState(state), log);
   return state;
 }
 
 /** Stops every process of the cluster in `dataDir` (reverse start order) and deletes its data. */
-export async function down(dataDir: string): Promise<{ stopped: string[] }> {
+export async function down(dataDir: string): Promise<{ stopped: string[]; leftovers: string[] }> {
   const state = await readState(dataDir);
   const stopped: string[] = [];
+  let left: string[] = [];
+  if (state?.realNode) {
+    stopped.push(...(await stopRealNode(dataDir, state.realNode)));
+    left = await leftovers(state.realNode);
+    // Deleting the directory through a mount that is still there could reach whatever it mounts.
+    const mounts = left.filter((l) => l.startsWith('mount '));
+    if (mounts.length)
+      throw new Error(
+        `could not unmount ${mounts.map((m) => m.slice(6)).join(', ')}; ${dataDir} is left in place`,
+      );
+  }
   if (state) {
     const running = Object.entries(state.processes).reverse();
     for (const [name, proc] of running) {
@@ -161,7 +189,7 @@ export async function down(dataDir: string): Promise<{ stopped: string[] }> {
     }
   }
   await rm(dataDir, { recursive: true, force: true });
-  return { stopped };
+  return { stopped, leftovers: left };
 }
 
 export interface StatusResult {
@@ -178,7 +206,8 @@ export async function status(dataDir: string): Promise<StatusResult> {
 }
 
 async function deadComponent(state: ClusterState): Promise<string | undefined> {
-  for (const [name, proc] of Object.entries(state.processes)) {
+  const all = { ...state.processes, ...state.realNode?.processes };
+  for (const [name, proc] of Object.entries(all)) {
     if (proc && !(await isOurs(proc.pid, proc.binary)))
       return `${name}; last lines of ${proc.log}:\n${await tail(proc.log)}`;
   }

@@ -56,8 +56,29 @@ describe('componentCommands', () => {
       expect.arrayContaining(['--controllers=*', '--leader-elect=false']),
     );
     expect(argsOf('kwok')).toEqual(
-      expect.arrayContaining(['--config=/b/kwok-stages.yaml', '--manage-all-nodes=true']),
+      expect.arrayContaining([
+        '--config=/b/kwok-stages.yaml',
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      ]),
     );
+  });
+
+  it('with a real node: the API server on every address, advertising the host, calling kubelets by IP', () => {
+    const api = componentCommands({ ...layout, realNode: { hostIp: '192.0.2.2' } }).find(
+      (c) => c.name === 'kube-apiserver',
+    )?.args;
+    expect(api).toEqual(
+      expect.arrayContaining([
+        '--bind-address=0.0.0.0',
+        '--advertise-address=192.0.2.2',
+        '--kubelet-preferred-address-types=InternalIP,Hostname',
+        '--kubelet-client-certificate=/d/pki/kubelet-client.crt',
+        '--kubelet-client-key=/d/pki/kubelet-client.key',
+      ]),
+    );
+    // The endpoint reconciler must run: it gives the `kubernetes` Service its endpoint.
+    expect(api?.some((a) => a.startsWith('--endpoint-reconciler-type'))).toBe(false);
   });
 
   it('writes a scheduler config without leader election', () => {

@@ -22,6 +22,8 @@ export interface Layout {
   ports: Ports;
   pki: PkiFiles;
   kubeconfig: string;
+  /** Set when a real node joins: the API server must then be reachable from pods and call kubelets. */
+  realNode?: { hostIp: string };
 }
 
 export const serviceClusterIpRange = '10.96.0.0/16';
@@ -70,17 +72,34 @@ export function componentCommands(l: Layout): ComponentCommand[] {
       log: log('kube-apiserver'),
       args: [
         `--etcd-servers=${etcdClient}`,
-        '--bind-address=127.0.0.1',
         `--secure-port=${l.ports.apiserver}`,
-        '--advertise-address=127.0.0.1',
-        // 127.0.0.1 is not a valid endpoint for the `kubernetes` Service; nothing in-cluster dials it.
-        '--endpoint-reconciler-type=none',
+        ...(l.realNode
+          ? [
+              // Pods reach the API server through the `kubernetes` Service, whose endpoint is the
+              // advertised host address; it calls the kubelet by the node's InternalIP (the node
+              // name does not resolve) with a client certificate of the cluster CA.
+              '--bind-address=0.0.0.0',
+              `--advertise-address=${l.realNode.hostIp}`,
+              '--kubelet-preferred-address-types=InternalIP,Hostname',
+              `--kubelet-client-certificate=${l.pki.kubeletClientCert}`,
+              `--kubelet-client-key=${l.pki.kubeletClientKey}`,
+            ]
+          : [
+              '--bind-address=127.0.0.1',
+              '--advertise-address=127.0.0.1',
+              // 127.0.0.1 is not a valid endpoint for the `kubernetes` Service; nothing in-cluster dials it.
+              '--endpoint-reconciler-type=none',
+            ]),
         `--tls-cert-file=${l.pki.servingCert}`,
         `--tls-private-key-file=${l.pki.servingKey}`,
         `--cert-dir=${join(l.dataDir, 'apiserver-certs')}`,
         `--client-ca-file=${l.pki.caCert}`,
         `--token-auth-file=${l.pki.tokenFile}`,
-        '--authorization-mode=RBAC',
+        // A real kubelet authenticates as system:node:<name>: the Node authorizer and the
+        // NodeRestriction admission plugin confine it to its own node and pods, as on any cluster.
+        ...(l.realNode
+          ? ['--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction']
+          : ['--authorization-mode=RBAC']),
         // The default admission plugins stay on: NamespaceLifecycle, LimitRanger, ServiceAccount,
         // ResourceQuota, DefaultStorageClass, PodSecurity, ... exactly as a real cluster has them.
         '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
@@ -129,7 +148,9 @@ export function componentCommands(l: Layout): ComponentCommand[] {
       args: [
         `--kubeconfig=${l.kubeconfig}`,
         `--config=${join(l.binDir, 'kwok-stages.yaml')}`,
-        '--manage-all-nodes=true',
+        // Only the fake nodes (they carry this annotation): a real node has a real kubelet.
+        '--manage-all-nodes=false',
+        '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         `--cidr=${podCidr}`,
         '--node-ip=10.255.0.1',
         // Lease heartbeats keep the fake nodes Ready (the node-lifecycle grace period is 50 s).

@@ -2,7 +2,9 @@
 export function renderKubeconfig(opts: {
   server: string;
   caFile: string;
-  token: string;
+  /** A bearer token, or a client certificate and key (files). */
+  token?: string;
+  cert?: { certFile: string; keyFile: string };
   name?: string;
 }): string {
   const name = opts.name ?? 'storeplane-dev';
@@ -10,8 +12,15 @@ export function renderKubeconfig(opts: {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name, cluster: { server: opts.server, 'certificate-authority': opts.caFile } }],
-    users: [{ name: `${name}-admin`, user: { token: opts.token } }],
-    contexts: [{ name, context: { cluster: name, user: `${name}-admin` } }],
+    users: [
+      {
+        name: `${name}-user`,
+        user: opts.cert
+          ? { 'client-certificate': opts.cert.certFile, 'client-key': opts.cert.keyFile }
+          : { token: opts.token },
+      },
+    ],
+    contexts: [{ name, context: { cluster: name, user: `${name}-user` } }],
     'current-context': name,
   };
   // JSON is valid YAML, and every Kubernetes client reads it.

@@ -15,6 +15,9 @@ export interface PkiFiles {
   serviceAccountKey: string;
   serviceAccountPub: string;
   tokenFile: string;
+  /** The API server's client certificate for kubelets (logs, exec, port-forward). */
+  kubeletClientCert: string;
+  kubeletClientKey: string;
 }
 
 export function pkiFiles(dir: string): PkiFiles {
@@ -26,6 +29,8 @@ export function pkiFiles(dir: string): PkiFiles {
     serviceAccountKey: join(dir, 'sa.key'),
     serviceAccountPub: join(dir, 'sa.pub'),
     tokenFile: join(dir, 'tokens.csv'),
+    kubeletClientCert: join(dir, 'kubelet-client.crt'),
+    kubeletClientKey: join(dir, 'kubelet-client.key'),
   };
 }
 
@@ -94,6 +99,8 @@ export async function createPki(dir: string): Promise<{ files: PkiFiles; adminTo
     '-out',
     f.servingCert,
   );
+  // No group: to the API server itself this identity has no rights; kubelets accept any client of the CA.
+  await issueClientCert(dir, 'kubelet-client', { cn: 'kube-apiserver-kubelet-client' });
   await openssl('genrsa', '-out', f.serviceAccountKey, '2048');
   await openssl('rsa', '-in', f.serviceAccountKey, '-pubout', '-out', f.serviceAccountPub);
   const adminToken = randomBytes(24).toString('hex');
@@ -103,4 +110,44 @@ export async function createPki(dir: string): Promise<{ files: PkiFiles; adminTo
   });
   for (const key of [f.caKey, f.servingKey, f.serviceAccountKey]) await chmod(key, 0o600);
   return { files: f, adminToken };
+}
+
+/**
+ * A client certificate of the cluster CA in `dir` (`<name>.crt`, `<name>.key`): the API server
+ * maps CN to the user and O to the group (system:node:<n>/system:nodes for a kubelet).
+ */
+export async function issueClientCert(
+  dir: string,
+  name: string,
+  who: { cn: string; org?: string },
+): Promise<{ cert: string; key: string }> {
+  const f = pkiFiles(dir);
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  const csr = join(dir, `${name}.csr`);
+  const subj = `/CN=${who.cn}${who.org ? `/O=${who.org}` : ''}`;
+  await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subj, '-keyout', key, '-out', csr], {
+    cwd: dir,
+  });
+  await run(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      f.caCert,
+      '-CAkey',
+      f.caKey,
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-out',
+      cert,
+    ],
+    { cwd: dir },
+  );
+  await chmod(key, 0o600);
+  return { cert, key };
 }

@@ -28,3 +28,13 @@ export async function freePorts<K extends string>(names: readonly K[]): Promise<
   }
   return ports;
 }
+
+/** True when nothing listens on host:port and this process may bind it. */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}

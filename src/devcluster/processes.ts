@@ -2,16 +2,24 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ComponentCommand } from './components.ts';
 
 /**
  * Starts a component detached from this process (its own process group, output to its log),
  * so the cluster outlives the `up` command that started it.
  */
-export function startDetached(cmd: ComponentCommand): number {
+export function startDetached(cmd: {
+  binary: string;
+  args: string[];
+  log: string;
+  env?: Record<string, string>;
+}): number {
   const fd = openSync(cmd.log, 'a');
   try {
-    const child = spawn(cmd.binary, cmd.args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(cmd.binary, cmd.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      ...(cmd.env ? { env: { ...process.env, ...cmd.env } } : {}),
+    });
     if (child.pid === undefined) throw new Error(`could not start ${cmd.binary}`);
     child.unref();
     return child.pid;

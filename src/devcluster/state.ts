@@ -3,6 +3,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ComponentName, Ports } from './components.ts';
 import type { NodeShape } from './nodes.ts';
+import type { RealNodeState } from './realnode/node.ts';
+
+export interface ProcessRecord {
+  pid: number;
+  binary: string;
+  log: string;
+}
 
 /** What `up` records so that `status` and `down` can find the running cluster again. */
 export interface ClusterState {
@@ -13,8 +20,10 @@ export interface ClusterState {
   caFile: string;
   ports: Ports;
   nodes: NodeShape;
-  processes: Partial<Record<ComponentName, { pid: number; binary: string; log: string }>>;
+  processes: Partial<Record<ComponentName, ProcessRecord>>;
   startedAt: string;
+  /** Present when the cluster has a real node (`up --real-node`). */
+  realNode?: RealNodeState;
 }
 
 export function defaultDataDir(): string {

@@ -205,6 +205,66 @@ describe('diagnose', () => {
       fix: 'kubectl logs -n store-shop web-5d9c-abcde -c web --previous',
     },
     {
+      // A real kubelet's words when the image is absent and the pull policy is Never (a local node).
+      name: 'ErrImageNeverPull',
+      snapshot: {
+        pods: [
+          pod({
+            containers: [
+              waitingContainer(
+                'web',
+                'ErrImageNeverPull',
+                'Container image "localhost/storeplane/web:dev" is not present with pull policy of Never',
+              ),
+            ],
+          }),
+        ],
+      },
+      reason: 'ImageNotPresent',
+      message:
+        'Pod web-5d9c-abcde: Container image "localhost/storeplane/web:dev" is not present with pull policy of Never',
+      fix: /import it into the node/,
+    },
+    {
+      name: 'CrashLoopBackOff names the last exit code and the message the container left',
+      snapshot: {
+        pods: [
+          pod({
+            containers: [
+              {
+                ...waitingContainer('web', 'CrashLoopBackOff', 'back-off 10s', 2),
+                lastState: {
+                  terminated: { exitCode: 1, reason: 'Error', message: 'DATABASE_URL is not set' },
+                },
+              } as V1ContainerStatus,
+            ],
+          }),
+        ],
+      },
+      reason: 'CrashLoopBackOff',
+      message: 'Pod web-5d9c-abcde: container web keeps crashing (2 restarts; last exit code 1, Error: DATABASE_URL is not set)',
+      fix: 'kubectl logs -n store-shop web-5d9c-abcde -c web --previous',
+    },
+    {
+      name: 'a container the runtime cannot start (RunContainerError)',
+      snapshot: {
+        pods: [
+          pod({
+            containers: [
+              waitingContainer(
+                'web',
+                'RunContainerError',
+                'failed to create containerd task: exec: "/app/bin/start": stat /app/bin/start: no such file or directory',
+              ),
+            ],
+          }),
+        ],
+      },
+      reason: 'ContainerStartFailed',
+      message: /Pod web-5d9c-abcde: container web cannot start: failed to create containerd task: exec: "\/app\/bin\/start"/,
+      fix: /command, user or files/,
+    },
+    {
       name: 'CreateContainerConfigError',
       snapshot: {
         pods: [

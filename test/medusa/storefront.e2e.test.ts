@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AdminApi } from './harness/admin.ts';
 import { launchChromium, watchForErrors } from './harness/browser.ts';
+import { addToCart as addToCart_, checkOutCloudTee, fillAddress } from './harness/checkout.ts';
 
 const medusa = inject('medusa');
 let browser: Browser;
@@ -24,24 +25,8 @@ async function shopper(): Promise<{ context: BrowserContext; page: Page; errors:
   return { context, page, errors: watchForErrors(page) };
 }
 
-async function addToCart(page: Page, product: string, option: string) {
-  await page.goto(medusa.storefrontUrl);
-  await page.getByRole('link', { name: new RegExp(product) }).click();
-  await page.getByRole('heading', { level: 1, name: product }).waitFor();
-  await page.getByRole('radio', { name: option, exact: true }).check();
-  await page.getByRole('button', { name: 'Add to cart' }).click();
-  await page.getByText(`Added 1 × ${product} (${option}) to your cart.`).waitFor();
-}
-
-async function fillAddress(page: Page, email: string) {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('First name').fill('Ana');
-  await page.getByLabel('Last name').fill('Lima');
-  await page.getByLabel('Street address').fill('1 Main Street');
-  await page.getByLabel('City').fill('Springfield');
-  await page.getByLabel('Postal code').fill('12345');
-  await page.getByLabel('Country').selectOption('us');
-}
+const addToCart = (page: Page, product: string, option: string) =>
+  addToCart_(page, medusa.storefrontUrl, product, option);
 
 describe('storefront in headless Chromium', () => {
   it('lists products, keeps a cart, checks out and shows the order confirmation', async () => {
@@ -56,23 +41,11 @@ describe('storefront in headless Chromium', () => {
     await page.reload(); // the cart survives a reload
     await page.getByRole('link', { name: 'Cart, 1 item' }).waitFor();
 
-    await page.getByRole('link', { name: /^Cart/ }).click();
-    await page.getByText('Cloud Tee').first().waitFor();
-    await page.getByRole('link', { name: 'Check out' }).click();
-    await fillAddress(page, email);
-    await page.getByRole('button', { name: 'Continue to delivery' }).click();
-    await page.getByRole('radio', { name: /Standard Shipping/ }).check();
-    // Shipping ($5) is on the cart once chosen: $24 + $5.
-    await page.getByRole('button', { name: 'Place order · $29.00' }).click();
-
-    await page.waitForURL(/\/orders\/order_/);
-    const orderNumber = (await page.getByTestId('order-number').textContent()) ?? '';
+    const { orderId, orderNumber } = await checkOutCloudTee(page, email);
     expect(orderNumber).toMatch(/^#\d+$/);
-    await page.getByRole('heading', { name: 'Thank you for your order!' }).waitFor();
     await page.screenshot({ path: join(medusa.resultsDir, 'order-confirmation.png'), fullPage: true });
     await page.getByRole('link', { name: 'Cart, 0 items' }).waitFor();
 
-    const orderId = new URL(page.url()).pathname.split('/').at(-1)!;
     const order = await admin.order(orderId);
     expect(order).toMatchObject({
       display_id: Number(orderNumber.slice(1)),

@@ -175,3 +175,17 @@ before it (a display name "$(HOME)" would become "/tmp"); $$ is its escape for $
     - {name: scripts, mountPath: /storeplane, readOnly: true}
     - {name: tmp, mountPath: /tmp}
 {{- end }}
+
+{{/* Where the pods may run: nodeSelector, tolerations and affinity, as given (values-devnode.yaml
+steers them to the local cluster's real node). Empty when none is set. */}}
+{{- define "medusa.placement" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

@@ -184,3 +184,17 @@ affinity:
         labelSelector:
           matchLabels: {{- include "woo.selector" (list . "web") | nindent 12 }}
 {{- end }}
+
+{{/* Where the pods may run: nodeSelector, tolerations and affinity, as given (values-devnode.yaml
+steers them to the local cluster's real node). Empty when none is set. */}}
+{{- define "woo.placement" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}

@@ -9,7 +9,7 @@ const run = promisify(execFile);
 /**
  * An OCI image archive (image layout, https://github.com/opencontainers/image-spec) made without
  * Docker, podman or a registry: each layer is a directory tree packed by GNU tar (sorted, owned
- * by root, fixed times, so the same tree gives the same digest), a config and a manifest. The
+ * numeric owners, fixed times, so the same tree gives the same digest), a config and a manifest. The
  * manifest carries `io.containerd.image.name`, so `ctr images import` tags the image by name.
  */
 export interface ImageConfig {
@@ -32,7 +32,10 @@ async function sha256File(file: string): Promise<string> {
 }
 
 /** Packs a directory as a layer (gzip), deterministically; returns its blob's and content's digests. */
-export async function packLayer(dir: string, out: string): Promise<{ digest: string; diffId: string; size: number }> {
+export async function packLayer(
+  dir: string,
+  out: string,
+): Promise<{ digest: string; diffId: string; size: number }> {
   const plain = `${out}.tar`;
   await run(
     'tar',
@@ -41,9 +44,8 @@ export async function packLayer(dir: string, out: string): Promise<{ digest: str
       `--file=${plain}`,
       `--directory=${dir}`,
       '--sort=name',
+      // Owners as they are in the tree (a root filesystem built as root keeps its users' files).
       '--numeric-owner',
-      '--owner=0',
-      '--group=0',
       '--mtime=@0',
       '--xattrs',
       '--acls',
@@ -58,7 +60,10 @@ export async function packLayer(dir: string, out: string): Promise<{ digest: str
 }
 
 /** Writes the image layout to `archive` (a tar that `ctr -n k8s.io images import` reads). */
-export async function writeImageArchive(c: ImageConfig, archive: string): Promise<{ manifestDigest: string; bytes: number }> {
+export async function writeImageArchive(
+  c: ImageConfig,
+  archive: string,
+): Promise<{ manifestDigest: string; bytes: number }> {
   const work = await mkdtemp(join(dirname(archive), '.oci-'));
   try {
     const blobs = join(work, 'blobs', 'sha256');
@@ -85,7 +90,9 @@ export async function writeImageArchive(c: ImageConfig, archive: string): Promis
         Env: c.env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
         ...(c.workingDir ? { WorkingDir: c.workingDir } : {}),
         ...(c.user ? { User: c.user } : {}),
-        ...(c.exposedPorts ? { ExposedPorts: Object.fromEntries(c.exposedPorts.map((p) => [`${p}/tcp`, {}])) } : {}),
+        ...(c.exposedPorts
+          ? { ExposedPorts: Object.fromEntries(c.exposedPorts.map((p) => [`${p}/tcp`, {}])) }
+          : {}),
       },
       rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${l.diffId}`) },
       history: layers.map(() => ({ created_by: 'storeplane images', created: '1970-01-01T00:00:00Z' })),
@@ -93,7 +100,11 @@ export async function writeImageArchive(c: ImageConfig, archive: string): Promis
     const manifest = await blob({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${config.digest}`, size: config.size },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: `sha256:${config.digest}`,
+        size: config.size,
+      },
       layers: layers.map((l) => ({
         mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
         digest: `sha256:${l.digest}`,
@@ -111,12 +122,26 @@ export async function writeImageArchive(c: ImageConfig, archive: string): Promis
             mediaType: 'application/vnd.oci.image.manifest.v1+json',
             digest: `sha256:${manifest.digest}`,
             size: manifest.size,
-            annotations: { 'io.containerd.image.name': c.name, 'org.opencontainers.image.ref.name': c.name.split(':').pop() },
+            annotations: {
+              'io.containerd.image.name': c.name,
+              'org.opencontainers.image.ref.name': c.name.split(':').pop(),
+            },
           },
         ],
       }),
     );
-    await run('tar', ['--create', `--file=${archive}.tmp`, `--directory=${work}`, '--sort=name', '--owner=0', '--group=0', '--mtime=@0', 'oci-layout', 'index.json', 'blobs']);
+    await run('tar', [
+      '--create',
+      `--file=${archive}.tmp`,
+      `--directory=${work}`,
+      '--sort=name',
+      '--owner=0',
+      '--group=0',
+      '--mtime=@0',
+      'oci-layout',
+      'index.json',
+      'blobs',
+    ]);
     await rename(`${archive}.tmp`, archive);
     return { manifestDigest: `sha256:${manifest.digest}`, bytes: (await stat(archive)).size };
   } finally {

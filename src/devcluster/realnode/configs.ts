@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { imageRefs } from '../images/refs.ts';
 
 /**
  * The configuration files of the real node, as text. Pure: what to write is decided here, the
@@ -16,7 +17,7 @@ export const nodeName = 'storeplane-real-node';
 export const realNodeLabel = 'storeplane.dev/real-node';
 /** Workloads that should run for real tolerate this taint; nothing else lands on the node. */
 export const realNodeTaint = { key: realNodeLabel, value: 'true', effect: 'NoSchedule' } as const;
-export const pauseImage = 'localhost/storeplane/pause:1';
+export const pauseImage = imageRefs.pause;
 
 export interface NodeLayout {
   /** <cluster dir>/node */

@@ -52,10 +52,16 @@ export interface Problem {
 export function problems(f: MachineFacts): Problem[] {
   const out: Problem[] = [];
   if (f.uid !== 0)
-    out.push({ what: 'not running as root', fix: 'A real node runs containers: run as root (or use --dev-cluster without --real-node).' });
+    out.push({
+      what: 'not running as root',
+      fix: 'A real node runs containers: run as root (or use --dev-cluster without --real-node).',
+    });
   for (const [name, bit, why] of capabilities) {
     if ((f.capEff & (1n << BigInt(bit))) === 0n)
-      out.push({ what: `missing capability ${name} (bit ${bit} of CapEff)`, fix: `needed for ${why}; run where the process has it` });
+      out.push({
+        what: `missing capability ${name} (bit ${bit} of CapEff)`,
+        fix: `needed for ${why}; run where the process has it`,
+      });
   }
   const missing = Object.entries(requiredPackages).filter(([bin]) => !f.has(bin));
   if (missing.length) {
@@ -66,14 +72,28 @@ export function problems(f: MachineFacts): Problem[] {
     });
   }
   if (!f.bridgeNetfilter)
-    out.push({ what: 'no br_netfilter (/proc/sys/net/bridge/bridge-nf-call-iptables)', fix: 'modprobe br_netfilter, or a kernel with it built in' });
-  if (!f.cgroups) out.push({ what: 'no cgroups mounted under /sys/fs/cgroup', fix: 'mount cgroups (v1 or v2)' });
-  if (!f.hostIp) out.push({ what: 'no non-loopback IPv4 address', fix: 'the node and the API server need an address pods can reach' });
+    out.push({
+      what: 'no br_netfilter (/proc/sys/net/bridge/bridge-nf-call-iptables)',
+      fix: 'modprobe br_netfilter, or a kernel with it built in',
+    });
+  if (!f.cgroups)
+    out.push({ what: 'no cgroups mounted under /sys/fs/cgroup', fix: 'mount cgroups (v1 or v2)' });
+  if (!f.hostIp)
+    out.push({
+      what: 'no non-loopback IPv4 address',
+      fix: 'the node and the API server need an address pods can reach',
+    });
   return out;
 }
 
 function onPath(binary: string): boolean {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/lib/cni', '/opt/cni/bin'];
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/sbin',
+    '/sbin',
+    '/usr/lib/cni',
+    '/opt/cni/bin',
+  ];
   return dirs.some((d) => d && existsSync(join(d, binary)));
 }
 
