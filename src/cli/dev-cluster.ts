@@ -1,4 +1,7 @@
+import { ensureNodeBinaries } from '../devcluster/binaries.ts';
 import { down, status, up } from '../devcluster/cluster.ts';
+import { ensureImages } from '../devcluster/images/build.ts';
+import { type ImageName, recipes } from '../devcluster/images/recipes.ts';
 import { nodeName, realNodeLabel } from '../devcluster/realnode/configs.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 
@@ -80,4 +83,18 @@ function printUsage(state: ClusterState): void {
       '',
     ].join('\n'),
   );
+}
+
+/** Builds (or finds cached) the real node's images; prints each archive. */
+export async function devImagesBuild(names: string[]): Promise<number> {
+  const unknown = names.filter((n) => !(n in recipes));
+  if (unknown.length) {
+    say(`unknown image ${unknown.join(', ')}; the images are: ${Object.keys(recipes).join(', ')}`);
+    return 2;
+  }
+  const wanted = (names.length ? names : Object.keys(recipes)) as ImageName[];
+  const nodeBinDir = await ensureNodeBinaries();
+  for (const image of await ensureImages(wanted, { nodeBinDir, log: say }))
+    say(`${image.ref}  ${image.seconds ? `built in ${image.seconds.toFixed(0)}s` : 'cached'}  ${image.archive}`);
+  return 0;
 }

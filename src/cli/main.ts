@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../devcluster/state.ts';
-import { devClusterDown, devClusterStatus, devClusterUp } from './dev-cluster.ts';
+import { devClusterDown, devClusterStatus, devClusterUp, devImagesBuild } from './dev-cluster.ts';
 import { runOperator, UsageError } from './operator.ts';
 import { start } from './start.ts';
 
@@ -16,6 +16,8 @@ Usage:
                                             containerd, runc); builds its binaries and images once
   storeplane dev cluster status [--dir D]
   storeplane dev cluster down [--dir D]     stop it and delete its data
+  storeplane dev images build [NAME...]     build (or find cached) the real node's images:
+                                            pause, busybox, coredns, postgres, medusa
   storeplane operator [flags]               run only the operator (installs the Store CRD first)
       --kubeconfig F  --namespace NS (storeplane-system)  --concurrency N (4)
       --deadline-seconds N (600: an attempt not Ready by then fails and is retried)
@@ -69,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
+  if (command.startsWith('dev images build')) return devImagesBuild(positionals.slice(3));
   switch (command) {
     case 'start':
       return start(dataDir, values);

@@ -3,10 +3,10 @@ import { request as httpsRequest } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** GETs a health endpoint; resolves to the HTTP status, or 0 when nothing answered. */
-export function probe(url: string, ca?: Buffer): Promise<number> {
+export function probe(url: string, ca?: Buffer, headers?: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(url, { method: 'GET', timeout: 2000, ...(ca ? { ca } : {}) }, (res) => {
+    const req = request(url, { method: 'GET', timeout: 2000, ...(ca ? { ca } : {}), ...(headers ? { headers } : {}) }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });

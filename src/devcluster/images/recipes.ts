@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ExecFileOptions, execFile } from 'node:child_process';
 import { chmod, copyFile, cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,7 +8,23 @@ import { debianSource, debootstrap } from './debian.ts';
 import type { ImageConfig } from './oci.ts';
 import { imageRefs } from './refs.ts';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+
+/** execFile that, on failure, says what the command printed last (npm and tsc write to stdout). */
+async function run(
+  cmd: string,
+  args: string[],
+  opts: ExecFileOptions = {},
+): Promise<{ stdout: string; stderr: string }> {
+  try {
+    const r = await exec(cmd, args, { maxBuffer: 64 << 20, ...opts });
+    return { stdout: String(r.stdout), stderr: String(r.stderr) };
+  } catch (err) {
+    const e = err as Error & { stdout?: string; stderr?: string };
+    const tail = `${e.stdout ?? ''}\n${e.stderr ?? ''}`.trim().split('\n').slice(-25).join('\n');
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${tail}`);
+  }
+}
 // Beside this file in a checkout; the compiled dist/devcluster/images reads them from src.
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const here = existsSync(join(import.meta.dirname, 'pause.c'))

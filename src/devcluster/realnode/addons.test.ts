@@ -93,7 +93,11 @@ describe('node configuration', () => {
     const c = containerdConfig(layout);
     expect(c).toContain('restrict_oom_score_adj = true');
     expect(c).toContain('sandbox_image = "localhost/storeplane/pause:dev"');
-    expect(kubeProxyConfig(layout)).toContain('oomScoreAdj: 0');
+    const proxy = kubeProxyConfig(layout, { metrics: 41001, healthz: 41002 });
+    expect(proxy).toContain('oomScoreAdj: 0');
+    // kube-proxy refuses port 0 ("must be a valid port"): real loopback ports.
+    expect(proxy).toContain('metricsBindAddress: 127.0.0.1:41001');
+    expect(proxy).toContain('healthzBindAddress: 127.0.0.1:41002');
   });
 
   it('gives pods a subnet outside the fake nodes', () => {

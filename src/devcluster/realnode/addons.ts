@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { clusterDnsIp, nodeName, realNodeLabel, realNodeTaint } from './configs.ts';
+import { ingressClassName, ingressController } from './ingress/routes.ts';
 
 /**
  * The cluster add-ons a real node brings, as objects (pure): cluster DNS (CoreDNS as a pod in
@@ -195,56 +196,39 @@ export const localPathArgs = (kubeconfig: string, configFile: string, helperPodF
   '--provisioner-name=rancher.io/local-path',
 ];
 
-/** The user Traefik authenticates as (a client certificate of the cluster CA). */
+/** The user the dev Ingress controller authenticates as (a client certificate of the cluster CA). */
 export const ingressUser = 'storeplane:dev-ingress';
 
 /**
- * Traefik, on the host like the kubelet: the default IngressClass and the read access its
- * Ingress provider needs (and writing Ingress status), nothing more.
+ * The dev Ingress controller (ingress/server.ts, on the host like the kubelet): the default
+ * IngressClass, and read access to what it routes by, nothing more.
  */
 export function ingressObjects(): KubernetesObject[] {
   return [
     {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'IngressClass',
-      metadata: { name: 'traefik', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
-      spec: { controller: 'traefik.io/ingress-controller' },
+      metadata: {
+        name: ingressClassName,
+        annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+      },
+      spec: { controller: ingressController },
     } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
-      metadata: { name: 'storeplane:dev-ingress' },
+      metadata: { name: ingressUser },
       rules: [
-        { apiGroups: [''], resources: ['services', 'secrets', 'nodes'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-        {
-          apiGroups: ['networking.k8s.io'],
-          resources: ['ingresses', 'ingressclasses'],
-          verbs: ['get', 'list', 'watch'],
-        },
-        { apiGroups: ['networking.k8s.io'], resources: ['ingresses/status'], verbs: ['update'] },
+        { apiGroups: [''], resources: ['services'], verbs: ['list', 'watch'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: ['list', 'watch'] },
       ],
     } as KubernetesObject,
     {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
-      metadata: { name: 'storeplane:dev-ingress' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'storeplane:dev-ingress' },
+      metadata: { name: ingressUser },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: ingressUser },
       subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: ingressUser }],
     } as KubernetesObject,
   ];
 }
-
-/** Traefik's flags: HTTP on `address`, health on `pingAddress`, and nothing that phones home. */
-export const traefikArgs = (address: string, pingAddress: string) => [
-  `--entryPoints.web.address=${address}`,
-  `--entryPoints.ping.address=${pingAddress}`,
-  '--ping=true',
-  '--ping.entryPoint=ping',
-  '--providers.kubernetesingress=true',
-  '--providers.kubernetesingress.ingressendpoint.ip=127.0.0.1',
-  '--global.checkNewVersion=false',
-  '--global.sendAnonymousUsage=false',
-  '--log.level=INFO',
-  '--accesslog=false',
-];

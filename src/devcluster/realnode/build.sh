@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) the real node's binaries from the Go module proxy: kubelet and kube-proxy (the
 # control plane's Kubernetes version), CoreDNS (cut down to the plugins a cluster needs),
-# kube-router (its NetworkPolicy firewall only), Rancher's local-path-provisioner and Traefik (the
-# Ingress controller, as k3s ships). Cached
+# kube-router (its NetworkPolicy firewall only) and Rancher's local-path-provisioner. Cached
 # outside the repository in a directory keyed by their versions and the wrapper modules'
 # checksums. Prints that directory on stdout as its last line; progress goes to stderr.
 #
@@ -22,7 +21,7 @@ export GOFLAGS=-mod=readonly
 command -v go >/dev/null || { echo "realnode/build.sh: Go 1.24+ is needed to build the real node (https://go.dev/dl)" >&2; exit 1; }
 go_version=$(go env GOVERSION)
 sums=$(cat "$here"/go/{node,coredns}/go.mod "$here"/go/{node,coredns}/go.sum | sha256sum | cut -c1-12)
-key="k8s-${K8S_VERSION}_coredns-${COREDNS_VERSION}_kube-router-${KUBE_ROUTER_VERSION}_local-path-${LOCAL_PATH_VERSION}_traefik-${TRAEFIK_VERSION}_${go_version}_${sums}"
+key="k8s-${K8S_VERSION}_coredns-${COREDNS_VERSION}_kube-router-${KUBE_ROUTER_VERSION}_local-path-${LOCAL_PATH_VERSION}_${go_version}_${sums}"
 bin=$cache_root/realnode/$key
 
 if [[ ${1:-} == --print ]]; then echo "$bin"; exit 0; fi
@@ -64,20 +63,14 @@ build_kube_router() {
 
 build_local_path() {
   cd "$(module_dir github.com/rancher/local-path-provisioner "$LOCAL_PATH_VERSION")"
-  go build -mod=vendor -trimpath -ldflags "-s -w" -o "$tmp/local-path-provisioner" .
+  # The module zip leaves out its vendor directory: build from go.sum like the others.
+  go build -trimpath -ldflags "-s -w" -o "$tmp/local-path-provisioner" .
 }
 
-build_traefik() {
-  cd "$(module_dir github.com/traefik/traefik/v3 "$TRAEFIK_VERSION")"
-  go build -trimpath -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
-    -o "$tmp/traefik" ./cmd/traefik
-}
-
-echo "[realnode] cold build into $bin (kubelet and kube-proxy $K8S_VERSION, CoreDNS $COREDNS_VERSION, kube-router $KUBE_ROUTER_VERSION, local-path-provisioner $LOCAL_PATH_VERSION, Traefik $TRAEFIK_VERSION, $go_version)" >&2
+echo "[realnode] cold build into $bin (kubelet and kube-proxy $K8S_VERSION, CoreDNS $COREDNS_VERSION, kube-router $KUBE_ROUTER_VERSION, local-path-provisioner $LOCAL_PATH_VERSION, $go_version)" >&2
 step coredns build_coredns
 step kube-router build_kube_router
 step local-path-provisioner build_local_path
-step traefik build_traefik
 step kubelet+kube-proxy build_node
 
 "$tmp/kubelet" --version >&2

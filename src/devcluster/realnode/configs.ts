@@ -147,7 +147,8 @@ export function kubeletArgs(l: NodeLayout): string[] {
   ];
 }
 
-export function kubeProxyConfig(l: NodeLayout): string {
+/** kube-proxy's own endpoints take a real port (0 is refused), on loopback only. */
+export function kubeProxyConfig(l: NodeLayout, ports: { metrics: number; healthz: number }): string {
   return `apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: ${JSON.stringify(l.kubeconfig)}}
@@ -157,8 +158,8 @@ clusterCIDR: ${nodePodCidr}
 # No CAP_SYS_RESOURCE: a negative oom_score_adj cannot be set.
 oomScoreAdj: 0
 conntrack: {maxPerCore: 0}
-metricsBindAddress: 127.0.0.1:0
-healthzBindAddress: 127.0.0.1:0
+metricsBindAddress: 127.0.0.1:${ports.metrics}
+healthzBindAddress: 127.0.0.1:${ports.healthz}
 `;
 }
 

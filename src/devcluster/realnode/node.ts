@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createAll, coreApi, kubeConfigFrom } from '../kube.ts';
 import { renderKubeconfig } from '../kubeconfig.ts';
 import { issueClientCert, pkiFiles } from '../pki.ts';
 import { probe, waitUntil } from '../probe.ts';
 import { freePorts, portFree } from '../ports.ts';
-import { isOurs, startDetached } from '../processes.ts';
+import { isOurs, startDetached, tail } from '../processes.ts';
 import type { ClusterState, ProcessRecord } from '../state.ts';
 import { ensureImages } from '../images/build.ts';
 import { imageRefs } from '../images/refs.ts';
@@ -19,8 +19,8 @@ import {
   ingressUser,
   localPathArgs,
   localPathObjects,
-  traefikArgs,
 } from './addons.ts';
+import { healthHost } from './ingress/server.ts';
 import {
   cniConflist,
   containerdConfig,
@@ -46,7 +46,7 @@ export interface RealNodeState {
   /** /proc/sys/net/ipv4/ip_forward before the node started (the bridge plugin turns it on). */
   ipForwardBefore: string;
   processes: Record<string, ProcessRecord>;
-  /** Traefik's HTTP address: stores answer at http://<store>.<base domain>[:port]/ there. */
+  /** The dev Ingress controller's address: stores answer at http://<store>.localhost[:port]/. */
   ingress?: { host: string; port: number };
 }
 
@@ -114,12 +114,17 @@ export async function startRealNode(
     join(dir, 'logs'),
   ])
     await mkdir(d, { recursive: true, mode: 0o700 });
-  await writeFile(p.containerdConfig, containerdConfig(layout));
-  await writeFile(join(p.cniConfDir, '10-storeplane.conflist'), cniConflist(layout));
-  await writeFile(p.kubeletConfig, kubeletConfig(layout));
-  await writeFile(
+  const proxyPorts = await freePorts(['metrics', 'healthz'] as const);
+  const writeConfig = async (file: string, text: string) => {
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    await writeFile(file, text);
+  };
+  await writeConfig(p.containerdConfig, containerdConfig(layout));
+  await writeConfig(join(p.cniConfDir, '10-storeplane.conflist'), cniConflist(layout));
+  await writeConfig(p.kubeletConfig, kubeletConfig(layout));
+  await writeConfig(
     p.kubeProxyConfig,
-    kubeProxyConfig({ ...layout, kubeconfig: join(dir, 'kube-proxy.kubeconfig') }),
+    kubeProxyConfig({ ...layout, kubeconfig: join(dir, 'kube-proxy.kubeconfig') }, proxyPorts),
   );
 
   // Each node component authenticates as itself: the kubelet as system:node:<name> (the Node
@@ -148,7 +153,8 @@ export async function startRealNode(
   };
   const alive = async () => {
     for (const [name, proc] of Object.entries(node.processes))
-      if (!(await isOurs(proc.pid, proc.binary))) return `${name} (log ${proc.log})`;
+      if (!(await isOurs(proc.pid, proc.binary)))
+        return `${name}; last lines of its log:\n${await tail(proc.log, 20)}`;
     return undefined;
   };
 
@@ -181,6 +187,18 @@ export async function startRealNode(
     { timeoutMs: 90_000, alive, intervalMs: 500 },
   );
   await launch('kube-proxy', join(binDir, 'kube-proxy'), [`--config=${p.kubeProxyConfig}`, '--v=1']);
+  // kube-router's first pass over the filter table races kube-proxy's: kube-proxy then fails its
+  // first sync ("Chain 'KUBE-SERVICES' does not exist") and waits 30 s before trying again.
+  await waitUntil(
+    'kube-proxy to program the Services',
+    async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${proxyPorts.metrics}/metrics`)).text();
+      return /^kubeproxy_sync_proxy_rules_last_timestamp_seconds\{ip_family="IPv4"\} [1-9]/m.test(metrics)
+        ? true
+        : undefined;
+    },
+    { timeoutMs: 60_000, alive, intervalMs: 250 },
+  );
   await launch(
     'kube-router',
     join(binDir, 'kube-router'),
@@ -222,8 +240,9 @@ export async function startRealNode(
 type Launch = (name: string, binary: string, args: string[], env?: Record<string, string>) => Promise<void>;
 
 /**
- * Traefik on the host as the cluster's Ingress controller: on 127.0.0.1:80 when that port is
- * free (store URLs without a port), else on a free port.
+ * The dev Ingress controller (ingress/main.ts, run by this Node with tsx) on 127.0.0.1:80 when
+ * that port is free (store URLs without a port), else on a free port. It authenticates as its
+ * own user, bound to read Ingresses and Services only.
  */
 async function startIngress(
   state: ClusterState,
@@ -247,17 +266,15 @@ async function startIngress(
   await createAll(kubeConfigFrom(state.kubeconfig), ingressObjects());
   const host = '127.0.0.1';
   const port = (await portFree(host, 80)) ? 80 : (await freePorts(['web'] as const)).web;
-  const { ping } = await freePorts(['ping'] as const);
-  await launch('traefik', join(layout.binDir, 'traefik'), traefikArgs(`${host}:${port}`, `${host}:${ping}`), {
+  const main = join(import.meta.dirname, 'ingress', 'main.ts');
+  await launch('ingress', process.execPath, ['--import', import.meta.resolve('tsx'), main], {
     KUBECONFIG: kubeconfig,
+    INGRESS_LISTEN: `${host}:${port}`,
   });
   await waitUntil(
-    'Traefik /ping',
-    async () => ((await probe(`http://${host}:${ping}/ping`)) === 200 ? true : undefined),
-    {
-      timeoutMs: 30_000,
-      alive,
-    },
+    'the dev Ingress controller',
+    async () => ((await probe(`http://${host}:${port}/`, undefined, { host: healthHost })) === 200 ? true : undefined),
+    { timeoutMs: 30_000, alive },
   );
   node.ingress = { host, port };
 }

@@ -35,7 +35,7 @@ export async function stopRealNode(dataDir: string, node: RealNodeState): Promis
     }
   };
   // The kubelet first, so it restarts nothing while the containers go.
-  for (const name of ['traefik', 'local-path-provisioner', 'kubelet', 'kube-router', 'kube-proxy'])
+  for (const name of ['ingress', 'local-path-provisioner', 'kubelet', 'kube-router', 'kube-proxy'])
     await stop(name);
 
   const containerd = node.processes.containerd;

@@ -58,6 +58,8 @@ export async function buildEngine(log: string): Promise<number> {
   const buildEnv = { ...env, NODE_OPTIONS: adminBuildNodeOptions };
   await runOk('npm', ['run', 'typecheck'], { cwd: engineDir, env, log });
   await runOk(join(engineDir, 'node_modules/.bin/medusa'), ['build'], { cwd: engineDir, env: buildEnv, log });
+  // The storefront's build checks the app alone (its tests need the repository's vitest).
+  await runOk('npm', ['run', 'typecheck'], { cwd: storefrontDir, env, log });
   await runOk('npm', ['run', 'build'], { cwd: storefrontDir, env, log });
   return (performance.now() - started) / 1000;
 }
