@@ -7,7 +7,11 @@ import type { ClusterState } from '../devcluster/state.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-export async function devClusterUp(dataDir: string, nodeCount?: number, realNode = false): Promise<ClusterState> {
+export async function devClusterUp(
+  dataDir: string,
+  nodeCount?: number,
+  realNode = false,
+): Promise<ClusterState> {
   const result = await up({ dataDir, nodes: nodeCount ? { count: nodeCount } : {}, realNode, log: say });
   if (result.alreadyRunning && realNode && !result.state.realNode)
     say(
@@ -95,6 +99,8 @@ export async function devImagesBuild(names: string[]): Promise<number> {
   const wanted = (names.length ? names : Object.keys(recipes)) as ImageName[];
   const nodeBinDir = await ensureNodeBinaries();
   for (const image of await ensureImages(wanted, { nodeBinDir, log: say }))
-    say(`${image.ref}  ${image.seconds ? `built in ${image.seconds.toFixed(0)}s` : 'cached'}  ${image.archive}`);
+    say(
+      `${image.ref}  ${image.seconds ? `built in ${image.seconds.toFixed(0)}s` : 'cached'}  ${image.archive}`,
+    );
   return 0;
 }

@@ -31,7 +31,11 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
       printHint(undefined);
       return runOperator(flags);
     case 'dev-cluster': {
-      say(choice.note ? `${choice.note}; using the local cluster instead.` : 'No kube context is configured; using the local cluster.');
+      say(
+        choice.note
+          ? `${choice.note}; using the local cluster instead.`
+          : 'No kube context is configured; using the local cluster.',
+      );
       const realNode = flags['no-real-node'] ? false : canRunRealNode();
       const cluster = await devClusterUp(dataDir, undefined, realNode);
       printHint(cluster);
@@ -46,7 +50,9 @@ function canRunRealNode(): boolean {
   const packagesMissing = why.some((l) => l.startsWith('missing ') && !l.startsWith('missing capability'));
   if (packagesMissing && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
     try {
-      execFileSync(join(root, 'scripts', 'system-packages'), ['--real-node'], { stdio: ['ignore', 'inherit', 'inherit'] });
+      execFileSync(join(root, 'scripts', 'system-packages'), ['--real-node'], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
     } catch {
       // whyNot below says what is still missing
     }

@@ -6,10 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export function probe(url: string, ca?: Buffer, headers?: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
     const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    const req = request(url, { method: 'GET', timeout: 2000, ...(ca ? { ca } : {}), ...(headers ? { headers } : {}) }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'GET', timeout: 2000, ...(ca ? { ca } : {}), ...(headers ? { headers } : {}) },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(0));
     req.end();

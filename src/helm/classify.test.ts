@@ -137,7 +137,7 @@ describe('classifyHelmError', () => {
       name: 'client-go log lines around the reason are not part of it, nor its kind',
       stderr:
         'I1129 22:58:13.981638   15915 reflector.go:578] "Warning: watch ended with error" type="batch/v1, Kind=Job" err="an error on the server (\\"unable to decode an event from the watch stream: context canceled\\") has prevented the request from succeeding"\n' +
-        'Error: UPGRADE FAILED: values don\'t meet the specifications of the schema(s) in the following chart(s):\n' +
+        "Error: UPGRADE FAILED: values don't meet the specifications of the schema(s) in the following chart(s):\n" +
         'E1129 22:58:14.000001   15915 reflector.go:200] "connection refused" reflector="x"\n',
       kind: 'invalid-values',
       message:
@@ -176,7 +176,7 @@ describe('withoutClientGoLog', () => {
     'W1129 01:02:03.456789       7 warnings.go:70] spec.x is deprecated\n' +
     'WARNING: Kubernetes configuration file is group-readable\n' +
     'I1129 22:58:13.981638   15915 reflector.go:578] "watch ended"\n';
-  it('drops klog lines of every severity and keeps helm\'s own', () => {
+  it("drops klog lines of every severity and keeps helm's own", () => {
     const { text, clientGo } = withoutClientGoLog(stderr);
     expect(text).toBe('WARNING: Kubernetes configuration file is group-readable\n');
     expect(clientGo).toHaveLength(2);

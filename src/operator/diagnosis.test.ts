@@ -242,7 +242,8 @@ describe('diagnose', () => {
         ],
       },
       reason: 'CrashLoopBackOff',
-      message: 'Pod web-5d9c-abcde: container web keeps crashing (2 restarts; last exit code 1, Error: DATABASE_URL is not set)',
+      message:
+        'Pod web-5d9c-abcde: container web keeps crashing (2 restarts; last exit code 1, Error: DATABASE_URL is not set)',
       fix: 'kubectl logs -n store-shop web-5d9c-abcde -c web --previous',
     },
     {
@@ -261,7 +262,8 @@ describe('diagnose', () => {
         ],
       },
       reason: 'ContainerStartFailed',
-      message: /Pod web-5d9c-abcde: container web cannot start: failed to create containerd task: exec: "\/app\/bin\/start"/,
+      message:
+        /Pod web-5d9c-abcde: container web cannot start: failed to create containerd task: exec: "\/app\/bin\/start"/,
       fix: /command, user or files/,
     },
     {

@@ -116,14 +116,22 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
       if (waiting === 'ErrImageNeverPull') {
         return {
           reason: reasons.imageNotPresent,
-          message: `Pod ${name}: ${cs.state?.waiting?.message ?? `image ${cs.image} is not on the node`}`.slice(0, 600),
+          message:
+            `Pod ${name}: ${cs.state?.waiting?.message ?? `image ${cs.image} is not on the node`}`.slice(
+              0,
+              600,
+            ),
           fix: 'The image is not on the node and its pull policy (Never) forbids pulling it: import it into the node (the local cluster: `storeplane dev cluster up --real-node` builds and imports the Storeplane images), or use a pull policy that lets the node pull it; then retry.',
         };
       }
       if (waiting === 'RunContainerError' || waiting === 'CreateContainerError') {
         return {
           reason: reasons.containerStartFailed,
-          message: `Pod ${name}: container ${cs.name} cannot start: ${cs.state?.waiting?.message ?? waiting}`.slice(0, 600),
+          message:
+            `Pod ${name}: container ${cs.name} cannot start: ${cs.state?.waiting?.message ?? waiting}`.slice(
+              0,
+              600,
+            ),
           fix: "The container runtime cannot start it: its command, user or files do not fit the image (read the message). Fix the image or the chart's values, then retry.",
         };
       }
@@ -134,7 +142,11 @@ export function diagnose(s: WorkloadSnapshot, ctx: DiagnosisContext): Diagnosis 
           : '';
         return {
           reason: reasons.crashLoopBackOff,
-          message: `Pod ${name}: container ${cs.name} keeps crashing (${cs.restartCount} restarts${exit})`.slice(0, 600),
+          message:
+            `Pod ${name}: container ${cs.name} keeps crashing (${cs.restartCount} restarts${exit})`.slice(
+              0,
+              600,
+            ),
           fix: `Read its logs: kubectl logs -n ${ns} ${name} -c ${cs.name} --previous. Then fix the cause and retry.`,
         };
       }

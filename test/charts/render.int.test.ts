@@ -427,7 +427,8 @@ describe('medusa-store specifics', () => {
     expect(names.indexOf('DB_PASSWORD')).toBeLessThan(names.indexOf('DATABASE_URL'));
     const byName = Object.fromEntries(env.map((e) => [e.name, e.value]));
     expect(byName).toMatchObject({
-      DATABASE_URL: 'postgres://medusa:$(DB_PASSWORD)@shop-db:5432/medusa',
+      // Medusa asks any host but localhost for TLS unless sslmode says no; the store's own DB has none.
+      DATABASE_URL: 'postgres://medusa:$(DB_PASSWORD)@shop-db:5432/medusa?sslmode=disable',
       REDIS_URL: 'redis://shop-redis:6379',
       MEDUSA_BACKEND_URL: 'https://shop.shops.example.com',
       STORE_CORS: 'https://shop.shops.example.com',

@@ -23,13 +23,14 @@ async function valuesWithImage(name: string, image: { repository: string; tag: s
 const [repository, tag] = imageRefs.postgres.split(':') as [string, string];
 const cases = [
   {
-    // An image that is there but whose entry point cannot run the engine's commands: the
-    // migrate init container exits 127 (command not found) again and again.
+    // An image that is there but cannot run the engine's commands (PostgreSQL's image has no
+    // node): the first init container cannot even start, and runc's reason reaches the message.
     store: 'crashing',
     image: { repository, tag },
     reason: 'CrashLoopBackOff',
-    message: /container migrate keeps crashing \(\d+ restarts; last exit code 127/,
-    fix: /kubectl logs -n store-crashing \S+ -c migrate --previous/,
+    message:
+      /container wait-for-database keeps crashing \(\d+ restarts; last exit code 128, StartError: .*exec: "node": executable file not found in \$PATH/,
+    fix: /kubectl logs -n store-crashing \S+ -c wait-for-database --previous/,
   },
   {
     // An image the node does not have, with a pull policy that forbids fetching it.

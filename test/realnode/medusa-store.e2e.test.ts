@@ -72,60 +72,74 @@ describe.skipIf(skip)(`a Medusa store on the real node (${skip ?? 'for real'})`,
   let createdAt = 0;
   let readyAfter = 0;
 
-  it('is provisioned by the operator and Ready only once its real probes pass', async () => {
-    createdAt = Date.now();
-    const r = await c.kubectl(
-      ['apply', '-f', '-'],
-      storeYaml(store, { engine: 'medusa', displayName: 'Harbor & Co.', owner: 'ana@example.com' }),
-    );
-    expect(r.code).toBe(0);
-    const ready = await waitForStore(c, store, isReady, 900_000, 'Ready');
-    readyAfter = (Date.now() - createdAt) / 1000;
-    process.stderr.write(`[real node] Medusa store create-to-Ready: ${readyAfter.toFixed(1)}s\n`);
-
-    // Every pod of the store ran on the real node, and every container really started and is ready.
-    const all = await pods();
-    const running = all.filter((p) => p.status?.phase === 'Running');
-    expect(running.map((p) => p.metadata?.labels?.['app.kubernetes.io/component']).sort()).toEqual([
-      'database',
-      'server',
-      'storefront',
-    ]);
-    for (const p of all)
-      expect({ pod: p.metadata?.name, node: p.spec?.nodeName }).toEqual({
-        pod: p.metadata?.name,
-        node: nodeName,
+  it(
+    'is provisioned by the operator and Ready only once its real probes pass',
+    { timeout: 960_000 },
+    async () => {
+      createdAt = Date.now();
+      const r = await c.kubectl(
+        ['apply', '-f', '-'],
+        storeYaml(store, { engine: 'medusa', displayName: 'Harbor & Co.', owner: 'ana@example.com' }),
+      );
+      expect(r.code).toBe(0);
+      const ready = await waitForStore(c, store, isReady, 900_000, 'Ready').catch(async (err: unknown) => {
+        // What a person would look at first: the pods and the namespace's recent events.
+        const seen = await c.kubectl(['get', 'pods,events', '-n', ns, '-o', 'wide']);
+        process.stderr.write(`[real node] store not Ready:\n${seen.stdout}${seen.stderr}\n`);
+        throw err;
       });
-    for (const p of running) {
-      for (const cs of p.status?.containerStatuses ?? []) {
-        expect({
-          container: cs.name,
-          started: cs.started,
-          ready: cs.ready,
-          running: !!cs.state?.running,
-        }).toEqual({
-          container: cs.name,
-          started: true,
-          ready: true,
-          running: true,
+      readyAfter = (Date.now() - createdAt) / 1000;
+      process.stderr.write(`[real node] Medusa store create-to-Ready: ${readyAfter.toFixed(1)}s\n`);
+
+      // Every pod of the store ran on the real node, and every container really started and is ready.
+      const all = await pods();
+      const running = all.filter((p) => p.status?.phase === 'Running');
+      expect(running.map((p) => p.metadata?.labels?.['app.kubernetes.io/component']).sort()).toEqual([
+        'database',
+        'server',
+        'storefront',
+      ]);
+      for (const p of all)
+        expect({ pod: p.metadata?.name, node: p.spec?.nodeName }).toEqual({
+          pod: p.metadata?.name,
+          node: nodeName,
         });
-        // A real runtime's container id, not KWOK's.
-        expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+      for (const p of running) {
+        for (const cs of p.status?.containerStatuses ?? []) {
+          expect({
+            container: cs.name,
+            started: cs.started,
+            ready: cs.ready,
+            running: !!cs.state?.running,
+          }).toEqual({
+            container: cs.name,
+            started: true,
+            ready: true,
+            running: true,
+          });
+          // A real runtime's container id, not KWOK's.
+          expect(cs.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+        }
       }
-    }
-    // The seed Job ran to completion for real (its pod log is the seed's own).
-    const seed = all.find((p) => p.metadata?.labels?.['app.kubernetes.io/component'] === 'seed');
-    if (seed) expect(seed.status?.phase).toBe('Succeeded');
-    expect(ready.status?.url).toBe(`http://${store}.localhost`);
-    // The database's volume is a real directory of the node.
-    const pvc = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items[0];
-    expect(pvc?.spec?.storageClassName).toBe('local-path');
-    expect(pvc?.status?.phase).toBe('Bound');
-  });
+      // The seed Job ran to completion for real (its pod log is the seed's own).
+      const seed = all.find((p) => p.metadata?.labels?.['app.kubernetes.io/component'] === 'seed');
+      if (seed) expect(seed.status?.phase).toBe('Succeeded');
+      expect(ready.status?.url).toBe(`http://${store}.localhost/`);
+      // The database's volume is a real directory of the node.
+      const pvc = (await c.core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items[0];
+      expect(pvc?.spec?.storageClassName).toBe('local-path');
+      expect(pvc?.status?.phase).toBe('Bound');
+    },
+  );
 
   it('passes `helm test`: the order check places a real order from a pod', async () => {
-    const r = await c.helm(['test', store, '-n', ns, '--timeout', '5m']);
-    expect({ code: r.code, err: r.stderr }).toEqual({ code: 0, err: '' });
+    // --logs: the check pod's own account of a failure lands in the assertion.
+    const r = await c.helm(['test', store, '-n', ns, '--timeout', '5m', '--logs']);
+    expect({ code: r.code, err: r.stderr, out: r.code ? r.stdout : '' }).toEqual({
+      code: 0,
+      err: '',
+      out: '',
+    });
     expect(r.stdout).toMatch(/Phase:\s+Succeeded/);
   });
 
@@ -281,8 +295,18 @@ describe.skipIf(skip)(`a Medusa store on the real node (${skip ?? 'for real'})`,
       120_000,
     );
     expect(existsSync(dir as string)).toBe(false);
-    const left = await containersOf(info.nodeDir, ns);
-    expect(left).toEqual([]);
+    // The kubelet removes a deleted pod's containers at its next housekeeping and container GC
+    // (every minute), not at once.
+    const t0 = Date.now();
+    await waitFor(
+      `containers of ${ns} removed`,
+      () => containersOf(info.nodeDir, ns),
+      (left) => !left.length,
+      180_000,
+    );
+    process.stderr.write(
+      `[real node] containers gone ${((Date.now() - t0) / 1000).toFixed(0)}s after the namespace\n`,
+    );
   });
 });
 

@@ -98,7 +98,11 @@ describe.skipIf(skip)(`a real node (${skip ?? 'containers run'})`, () => {
     await podReady(c, ns, 'client');
     const svc = await c.core.readNamespacedService({ name: 'web', namespace: ns });
     // kube-proxy programs a new endpoint within about a second of the pod being Ready.
-    const byIp = await eventually('the ClusterIP to answer', () => fetch(`http://${svc.spec?.clusterIP}/`), 10_000);
+    const byIp = await eventually(
+      'the ClusterIP to answer',
+      () => fetch(`http://${svc.spec?.clusterIP}/`),
+      10_000,
+    );
     expect(await byIp.text()).toBe('hello from web\n');
     for (const name of ['web', `web.${ns}`, `web.${ns}.svc.cluster.local`]) {
       const r = await exec(c, ns, 'client', fetchFrom(`http://${name}/`));

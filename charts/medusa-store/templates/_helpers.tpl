@@ -132,9 +132,12 @@ securityContext:
 {{- define "medusa.databaseEnv" -}}
 {{ include "medusa.secretEnv" (list . "DB_PASSWORD" "db-password") }}
 # Built in the pod from the Secret (Kubernetes expands $(DB_PASSWORD)); the password is URL-safe
-# (the operator generates base64url).
+# (the operator generates base64url). sslmode=disable: the store's own database serves no TLS
+# (it never leaves the namespace, and its NetworkPolicy admits only the store's pods), and Medusa
+# asks for TLS from any host but localhost unless told so; the refusal then shows only as
+# "Timeout acquiring a connection".
 - name: DATABASE_URL
-  value: {{ printf "postgres://%s:$(DB_PASSWORD)@%s-db:5432/%s" .Values.database.user .Release.Name .Values.database.name | quote }}
+  value: {{ printf "postgres://%s:$(DB_PASSWORD)@%s-db:5432/%s?sslmode=disable" .Values.database.user .Release.Name .Values.database.name | quote }}
 {{- if .Values.redis.enabled }}
 - name: REDIS_URL
   value: {{ printf "redis://%s-redis:6379" .Release.Name | quote }}

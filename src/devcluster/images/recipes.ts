@@ -183,7 +183,7 @@ async function debianBase(log: (line: string) => void): Promise<string> {
 
 const medusaEngine = join(repoRoot, 'engines/medusa');
 /** What the Dockerfile's build context leaves out (.dockerignore's spirit): outputs and installs. */
-const medusaSkip = ['node_modules', '.medusa', 'dist', 'test-results'];
+const medusaSkip = ['node_modules', '.medusa', 'dist', 'test-results', 'README.md'];
 
 /**
  * The Medusa engine image, as engines/medusa/Dockerfile builds it (same steps, entry point, env,
@@ -235,6 +235,8 @@ const medusa: Recipe = {
     await run('npm', ['run', 'build'], { cwd: join(src, 'storefront'), env, maxBuffer: 64 << 20 });
     const server = join(src, '.medusa/server');
     await npm([...ci, '--omit=dev'], server);
+    // As the Dockerfile: the migrator's directories, which it cannot create on a read-only root.
+    await run(process.execPath, [join(src, 'build/migration-dirs.mjs'), server]);
 
     // ---- runtime layer: /app read-only and owned by root, node in /usr/local/bin ----
     const app = join(work, 'app');

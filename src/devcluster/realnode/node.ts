@@ -13,13 +13,7 @@ import { isOurs, startDetached, tail } from '../processes.ts';
 import type { ClusterState, ProcessRecord } from '../state.ts';
 import { ensureImages } from '../images/build.ts';
 import { imageRefs } from '../images/refs.ts';
-import {
-  corednsObjects,
-  ingressObjects,
-  ingressUser,
-  localPathArgs,
-  localPathObjects,
-} from './addons.ts';
+import { corednsObjects, ingressObjects, ingressUser, localPathArgs, localPathObjects } from './addons.ts';
 import { healthHost } from './ingress/server.ts';
 import {
   cniConflist,
@@ -220,6 +214,7 @@ export async function startRealNode(
     localPathArgs(state.kubeconfig, lpConfigFile, join(lpHelperFile, 'helperPod.yaml')),
   );
   await startIngress(state, node, layout, launch, alive);
+  await save();
   await waitUntil(
     'cluster DNS (CoreDNS Ready)',
     async () => {
@@ -273,7 +268,8 @@ async function startIngress(
   });
   await waitUntil(
     'the dev Ingress controller',
-    async () => ((await probe(`http://${host}:${port}/`, undefined, { host: healthHost })) === 200 ? true : undefined),
+    async () =>
+      (await probe(`http://${host}:${port}/`, undefined, { host: healthHost })) === 200 ? true : undefined,
     { timeoutMs: 30_000, alive },
   );
   node.ingress = { host, port };

@@ -63,7 +63,10 @@ describe('routeTable', () => {
     const { routes, problems } = routeTable([other, broken], services);
     expect(routes).toEqual([]);
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toEqual({ from: 'store-shop/broken', problem: 'service gone or its port is missing' });
+    expect(problems[0]).toEqual({
+      from: 'store-shop/broken',
+      problem: 'service gone or its port is missing',
+    });
   });
 });
 
@@ -88,7 +91,11 @@ describe('match', () => {
 
   it('prefers a rule for the host over a rule for any host', () => {
     const anyHost = ingress('any', {
-      rules: [{ http: { paths: [{ path: '/store', pathType: 'Prefix', backend: byName('shop-storefront', 8000) }] } }],
+      rules: [
+        {
+          http: { paths: [{ path: '/store', pathType: 'Prefix', backend: byName('shop-storefront', 8000) }] },
+        },
+      ],
     });
     const table = routeTable([anyHost, shop], services).routes;
     expect(match(table, 'shop.localhost', '/store/x')?.target.ip).toBe('10.96.0.20');

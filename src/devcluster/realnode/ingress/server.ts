@@ -1,5 +1,11 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
-import { CoreV1Api, type KubeConfig, NetworkingV1Api, type V1Ingress, type V1Service } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  type KubeConfig,
+  NetworkingV1Api,
+  type V1Ingress,
+  type V1Service,
+} from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { resilientInformer } from '../../../operator/informers.ts';
 import { type Route, match, routeTable } from './routes.ts';
