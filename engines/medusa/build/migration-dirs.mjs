@@ -1,3 +1,4 @@
+/* eslint-disable no-console -- a build script: its output is the build log. */
 // Image build step: an empty `dist/migrations` in every Medusa package that has none.
 // MikroORM's migrator creates each module's migrations directory before reading it (fs-extra
 // ensureDir), even for modules without migrations; on the image's read-only root filesystem
