@@ -12,6 +12,7 @@ export function startDetached(cmd: {
   args: string[];
   log: string;
   env?: Record<string, string>;
+  cwd?: string;
 }): number {
   const fd = openSync(cmd.log, 'a');
   try {
@@ -19,6 +20,7 @@ export function startDetached(cmd: {
       detached: true,
       stdio: ['ignore', fd, fd],
       ...(cmd.env ? { env: { ...process.env, ...cmd.env } } : {}),
+      ...(cmd.cwd ? { cwd: cmd.cwd } : {}),
     });
     if (child.pid === undefined) throw new Error(`could not start ${cmd.binary}`);
     child.unref();

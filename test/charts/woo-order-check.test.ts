@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot } from './charts.ts';
@@ -183,6 +184,37 @@ describe('engines/woocommerce/order-check.sh', () => {
     expect(r.stderr).toMatch(/FAILED: POST .*\/checkout: HTTP 500/);
     expect(store.requests.map((q) => q.path)).not.toContain('/wp-json/wc/v3/orders');
     expect(store.requests.at(-1)?.path).toBe('/wp-json/wc/store/v1/checkout');
+  });
+
+  it('waits out a refused connection at first (a new pod racing its NetworkPolicy), then places the order', async () => {
+    // A port nothing listens on yet: the store starts answering there 3 s after the check starts.
+    const late = new FakeStore();
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const started = Date.now();
+    const opening = setTimeout(() => late.server.listen(port, '127.0.0.1'), 3000);
+    try {
+      const r = await run(['--url', `http://127.0.0.1:${port}/`]);
+      expect(r.code).toBe(0);
+      // Each refused try is said on stderr (curl's own words), nothing else is.
+      const said = r.stderr.trim().split('\n');
+      expect(said.length).toBeGreaterThan(0);
+      for (const line of said)
+        expect(line).toMatch(/^curl: \(7\) Failed to connect to 127\.0\.0\.1 port \d+/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+      expect(late.requests[0]?.path).toBe('/wp-json/wc/store/v1/cart');
+    } finally {
+      clearTimeout(opening);
+      await new Promise<void>((r) => late.server.close(() => r()));
+    }
+  });
+
+  it('is the very file the chart mounts (charts/woocommerce-store/files)', () => {
+    expect(readFileSync(join(repoRoot, 'charts/woocommerce-store/files/order-check.sh'), 'utf8')).toBe(
+      readFileSync(script, 'utf8'),
+    );
   });
 
   it('fails when the admin credentials are wrong', async () => {

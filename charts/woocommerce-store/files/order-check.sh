@@ -68,7 +68,9 @@ header() { tr -d '\r' <"$headers" | { grep -i "^$1:" || true; } | tail -n 1 | cu
 
 # 1. A cart: the response headers carry the Nonce and the Cart-Token for the writes that follow.
 step "cart: GET $api/cart"
-request GET "$api/cart" >/dev/null
+# The first request retries a refused connection (idempotent GET): a new pod can race the
+# NetworkPolicy controller adding it to the web pods' allowed sources.
+request GET "$api/cart" --retry 15 --retry-connrefused --retry-delay 2 >/dev/null
 nonce=$(header Nonce)
 cart_token=$(header Cart-Token)
 [ -n "$cart_token" ] || fail "GET /cart returned no Cart-Token header"

@@ -138,9 +138,15 @@ export async function startRealNode(
   await writeFile(layout.kubeconfig, kubeconfigFor(kubeletCert), { mode: 0o600 });
   await writeFile(join(dir, 'kube-proxy.kubeconfig'), kubeconfigFor(proxyCert), { mode: 0o600 });
 
-  const launch: Launch = async (name, binary, args, env) => {
+  const launch: Launch = async (name, binary, args, env, cwd) => {
     const logFile = join(dir, 'logs', `${name}.log`);
-    const pid = startDetached({ binary, args, log: logFile, ...(env ? { env } : {}) });
+    const pid = startDetached({
+      binary,
+      args,
+      log: logFile,
+      ...(env ? { env } : {}),
+      ...(cwd ? { cwd } : {}),
+    });
     node.processes[name] = { pid, binary, log: logFile };
     await save();
     log(`started ${name} (pid ${pid})`);
@@ -232,7 +238,13 @@ export async function startRealNode(
   );
 }
 
-type Launch = (name: string, binary: string, args: string[], env?: Record<string, string>) => Promise<void>;
+type Launch = (
+  name: string,
+  binary: string,
+  args: string[],
+  env?: Record<string, string>,
+  cwd?: string,
+) => Promise<void>;
 
 /**
  * The dev Ingress controller (ingress/main.ts, run by this Node with tsx) on 127.0.0.1:80 when
@@ -261,11 +273,16 @@ async function startIngress(
   await createAll(kubeConfigFrom(state.kubeconfig), ingressObjects());
   const host = '127.0.0.1';
   const port = (await portFree(host, 80)) ? 80 : (await freePorts(['web'] as const)).web;
+  // Run with tsx from the repository (where `--import tsx` resolves), as bin/storeplane runs.
+  const repo = join(import.meta.dirname, '..', '..', '..');
   const main = join(import.meta.dirname, 'ingress', 'main.ts');
-  await launch('ingress', process.execPath, ['--import', import.meta.resolve('tsx'), main], {
-    KUBECONFIG: kubeconfig,
-    INGRESS_LISTEN: `${host}:${port}`,
-  });
+  await launch(
+    'ingress',
+    process.execPath,
+    ['--import', 'tsx', main],
+    { KUBECONFIG: kubeconfig, INGRESS_LISTEN: `${host}:${port}` },
+    repo,
+  );
   await waitUntil(
     'the dev Ingress controller',
     async () =>
