@@ -3,6 +3,7 @@ import { down, status, up } from '../devcluster/cluster.ts';
 import { ensureImages } from '../devcluster/images/build.ts';
 import { type ImageName, recipes } from '../devcluster/images/recipes.ts';
 import { nodeName, realNodeLabel } from '../devcluster/realnode/configs.ts';
+import { whyNot } from '../devcluster/realnode/node.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -103,4 +104,15 @@ export async function devImagesBuild(names: string[]): Promise<number> {
       `${image.ref}  ${image.seconds ? `built in ${image.seconds.toFixed(0)}s` : 'cached'}  ${image.archive}`,
     );
   return 0;
+}
+
+/** Exit 0 when this machine can run a real node; else each missing thing and its fix. */
+export function realNodePreflight(): number {
+  const why = whyNot();
+  if (!why.length) {
+    say('This machine can run a real node.');
+    return 0;
+  }
+  say(`This machine cannot run a real node:\n  ${why.join('\n  ')}`);
+  return 1;
 }

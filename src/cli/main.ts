@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../devcluster/state.ts';
-import { devClusterDown, devClusterStatus, devClusterUp, devImagesBuild } from './dev-cluster.ts';
+import {
+  devClusterDown,
+  devClusterStatus,
+  devClusterUp,
+  devImagesBuild,
+  realNodePreflight,
+} from './dev-cluster.ts';
 import { runOperator, UsageError } from './operator.ts';
 import { start } from './start.ts';
 
@@ -16,6 +22,8 @@ Usage:
                                             containerd, runc); builds its binaries and images once
   storeplane dev cluster status [--dir D]
   storeplane dev cluster down [--dir D]     stop it and delete its data
+  storeplane dev real-node preflight        say what keeps this machine from running a real node
+                                            (exit 1 when anything does)
   storeplane dev images build [NAME...]     build (or find cached) the real node's images:
                                             pause, busybox, coredns, postgres, medusa
   storeplane operator [flags]               run only the operator (installs the Store CRD first)
@@ -89,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
     case 'dev cluster down':
       await devClusterDown(dataDir);
       return 0;
+    case 'dev real-node preflight':
+      return realNodePreflight();
     case 'dev cluster status':
       return (await devClusterStatus(dataDir)) ? 0 : 1;
     default:
