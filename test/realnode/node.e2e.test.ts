@@ -58,6 +58,21 @@ describe.skipIf(skip)(`a real node (${skip ?? 'containers run'})`, () => {
     expect(node.status?.addresses).toContainEqual({ type: 'InternalIP', address: info.hostIp });
   });
 
+  it('runs a plain pod (no security context): root in its container, a writable root filesystem', async () => {
+    const plain = 'realnode-plain';
+    await c.kubectl(['create', 'namespace', plain]);
+    try {
+      await apply(podManifest(plain, 'plain', { containers: [sleeper] }));
+      const pod = await podReady(c, plain, 'plain');
+      expect(pod.spec?.nodeName).toBe(nodeName);
+      expect(pod.status?.containerStatuses?.[0]?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+      expect((await exec(c, plain, 'plain', ['id', '-u'])).stdout.trim()).toBe('0');
+      expect((await exec(c, plain, 'plain', ['touch', '/etc/x'])).code).toBe(0);
+    } finally {
+      await c.kubectl(['delete', 'namespace', plain, '--wait=false']);
+    }
+  });
+
   it('runs a hardened pod for real: its process has uid 65532, no capabilities, no new privileges, seccomp, a read-only root', async () => {
     await apply(
       podManifest(ns, 'hardened', {
