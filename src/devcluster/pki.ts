@@ -82,23 +82,7 @@ export async function createPki(dir: string): Promise<{ files: PkiFiles; adminTo
     csr,
   );
   await writeFile(ext, `subjectAltName=${servingSubjectAltNames.join(',')}\n`);
-  await openssl(
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    f.caCert,
-    '-CAkey',
-    f.caKey,
-    '-CAcreateserial',
-    '-days',
-    '3650',
-    '-extfile',
-    ext,
-    '-out',
-    f.servingCert,
-  );
+  await signWithCa(dir, csr, f.servingCert, ['-extfile', ext]);
   // No group: to the API server itself this identity has no rights; kubelets accept any client of the CA.
   await issueClientCert(dir, 'kubelet-client', { cn: 'kube-apiserver-kubelet-client' });
   await openssl('genrsa', '-out', f.serviceAccountKey, '2048');
@@ -121,7 +105,6 @@ export async function issueClientCert(
   name: string,
   who: { cn: string; org?: string },
 ): Promise<{ cert: string; key: string }> {
-  const f = pkiFiles(dir);
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
@@ -129,6 +112,14 @@ export async function issueClientCert(
   await run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', subj, '-keyout', key, '-out', csr], {
     cwd: dir,
   });
+  await signWithCa(dir, csr, cert);
+  await chmod(key, 0o600);
+  return { cert, key };
+}
+
+/** Signs a request with the cluster CA in `dir`, for ten years. */
+async function signWithCa(dir: string, csr: string, out: string, extra: string[] = []): Promise<void> {
+  const f = pkiFiles(dir);
   await run(
     'openssl',
     [
@@ -143,11 +134,10 @@ export async function issueClientCert(
       '-CAcreateserial',
       '-days',
       '3650',
+      ...extra,
       '-out',
-      cert,
+      out,
     ],
     { cwd: dir },
   );
-  await chmod(key, 0o600);
-  return { cert, key };
 }

@@ -10,22 +10,22 @@ import { AdminApi } from '../medusa/harness/admin.ts';
 import { launchChromium, watchForErrors } from '../medusa/harness/browser.ts';
 import { addToCart, checkOutCloudTee } from '../medusa/harness/checkout.ts';
 import { isReady, OperatorProcess, storeYaml, waitFor, waitForStore } from '../operator/harness.ts';
-import { exec, fetchFrom, hostListener, podManifest, podReady, realNode, sleeper } from './helpers.ts';
+import {
+  exec,
+  fetchFrom,
+  hardened,
+  hostListener,
+  podManifest,
+  podReady,
+  realNode,
+  sleeper,
+} from './helpers.ts';
 
 const { info, skip, cluster } = realNode();
 const root = join(import.meta.dirname, '..', '..');
 const results = join(root, 'test-results', 'realnode');
 const store = 'shop';
 const ns = `store-${store}`;
-const hardened = {
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 /** A TCP connect from inside a pod that has Node.js (the Medusa image): "open", or why not. */
 const connectFrom = (host: string, port: number) => [

@@ -4,6 +4,7 @@ import { eventually } from '../cluster/testing.ts';
 import {
   exec,
   fetchFrom,
+  hardened,
   hostListener,
   podManifest,
   podReady,
@@ -16,15 +17,6 @@ const { info, skip, cluster } = realNode();
 const ns = 'realnode-basics';
 
 /** The hardened security context of the engine charts (PSA restricted). */
-const hardened = {
-  runAsNonRoot: true,
-  runAsUser: 65532,
-  runAsGroup: 65532,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-};
 
 describe.skipIf(skip)(`a real node (${skip ?? 'containers run'})`, () => {
   const c = cluster!;
