@@ -7,16 +7,24 @@ import {
   devImagesBuild,
   realNodePreflight,
 } from './dev-cluster.ts';
+import { runApi } from './api.ts';
 import { runOperator, UsageError } from './operator.ts';
 import { start } from './start.ts';
 
 const usage = `storeplane: provision e-commerce stores on Kubernetes
 
 Usage:
-  storeplane start [--dev-cluster] [--no-real-node]
-                                            run the platform against the current kube context,
-                                            or the local cluster when none answers (with a real
-                                            node that runs Medusa stores where this machine can)
+  storeplane start [--dev-cluster] [--no-real-node] [API flags] [operator flags]
+                                            run the platform (operator and API) against the
+                                            current kube context, or the local cluster when none
+                                            answers (with a real node that runs Medusa stores
+                                            where this machine can)
+  storeplane api [API flags]                run only the HTTP API against the current context
+      --host H (127.0.0.1)  --port P (8080)  --data-dir D (users, sessions, audit: SQLite there;
+      DATABASE_URL=postgres://... in the environment uses PostgreSQL instead)
+      --admin-password-file F (the first admin's password; else generated into D)
+      --api-config F (YAML: limits, rateLimits, bodyLimit, sessionTtlSeconds, ... see src/api/config.ts)
+      --cors-origin URL (repeatable; no CORS without it)  --trust-proxy (behind an Ingress)
   storeplane dev cluster up [--dir D] [--nodes N] [--real-node]
                                             --real-node: also a node that runs containers (root,
                                             containerd, runc); builds its binaries and images once
@@ -36,7 +44,9 @@ Usage:
       --chart-values <engine>=<file>  (the environment's values, e.g. charts/woocommerce-store/values-prod.yaml;
                                        the operator's per-store values are layered over them)
       --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}})
-      --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace)
+      --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace;
+                                       repeatable, e.g. the operator's own role, then the API's:
+                                       storeplane-api-store-reader:storeplane-system/storeplane-api)
       --skip-crd-install  --identity ID
   storeplane help
 `;
@@ -68,8 +78,15 @@ async function main(argv: string[]): Promise<number> {
       helm: { type: 'string' },
       identity: { type: 'string' },
       plans: { type: 'string' },
-      'store-role-binding': { type: 'string' },
+      'store-role-binding': { type: 'string', multiple: true },
       'skip-crd-install': { type: 'boolean' },
+      'data-dir': { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'admin-password-file': { type: 'string' },
+      'api-config': { type: 'string' },
+      'cors-origin': { type: 'string', multiple: true },
+      'trust-proxy': { type: 'boolean' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -85,6 +102,8 @@ async function main(argv: string[]): Promise<number> {
       return start(dataDir, values);
     case 'operator':
       return runOperator(values);
+    case 'api':
+      return runApi(values);
     case 'dev cluster up': {
       const nodes = values.nodes === undefined ? undefined : Number(values.nodes);
       if (nodes !== undefined && !(Number.isInteger(nodes) && nodes >= 1 && nodes <= 500)) {

@@ -55,6 +55,36 @@ describe('operatorConfigFromFlags', () => {
     expect(config.chartValues.medusa).toBeUndefined();
   });
 
+  it('takes one --store-role-binding, as a string (as before) or a list', () => {
+    const operator = {
+      clusterRole: 'storeplane-store-manager',
+      serviceAccount: { namespace: 'storeplane-system', name: 'storeplane-operator' },
+    };
+    const flag = 'storeplane-store-manager:storeplane-system/storeplane-operator';
+    expect(operatorConfigFromFlags({ 'store-role-binding': flag }).storeRoleBindings).toEqual([operator]);
+    expect(operatorConfigFromFlags({ 'store-role-binding': [flag] }).storeRoleBindings).toEqual([operator]);
+    expect(operatorConfigFromFlags({}).storeRoleBindings).toBeUndefined();
+  });
+
+  it('takes --store-role-binding more than once, in order', () => {
+    const config = operatorConfigFromFlags({
+      'store-role-binding': [
+        'storeplane-store-manager:storeplane-system/storeplane-operator',
+        'storeplane-api-store-reader:storeplane-system/storeplane-api',
+      ],
+    });
+    expect(config.storeRoleBindings).toEqual([
+      {
+        clusterRole: 'storeplane-store-manager',
+        serviceAccount: { namespace: 'storeplane-system', name: 'storeplane-operator' },
+      },
+      {
+        clusterRole: 'storeplane-api-store-reader',
+        serviceAccount: { namespace: 'storeplane-system', name: 'storeplane-api' },
+      },
+    ]);
+  });
+
   it('merges --plans overrides over the default plans', () => {
     const file = join(scratch, 'plans.yaml');
     writeFileSync(file, 'small:\n  quota:\n    pods: 20\n');
@@ -147,6 +177,23 @@ describe('operatorConfigFromFlags', () => {
       name: '--chart-values file that is a list',
       flags: { 'chart-values': [`medusa=${listValues}`] },
       message: `--chart-values medusa: ${listValues} must be a YAML mapping of chart values`,
+    },
+    {
+      name: '--store-role-binding without a ServiceAccount',
+      flags: { 'store-role-binding': ['storeplane-store-manager:storeplane-system'] },
+      message:
+        '--store-role-binding takes <clusterRole>:<namespace>/<serviceAccount> (got "storeplane-store-manager:storeplane-system")',
+    },
+    {
+      name: '--store-role-binding twice for one ServiceAccount',
+      flags: {
+        'store-role-binding': [
+          'storeplane-store-manager:storeplane-system/storeplane-operator',
+          'view:other/storeplane-operator',
+        ],
+      },
+      message:
+        /^--store-role-binding view:other\/storeplane-operator: ServiceAccount storeplane-operator already has one/,
     },
     {
       name: '--plans file that does not exist',

@@ -6,6 +6,7 @@ import { ensureBinaries } from '../devcluster/binaries.ts';
 import { makeClients } from '../kube/clients.ts';
 import { defaultOperatorConfig, type OperatorConfig } from '../operator/config.ts';
 import { startOperator } from '../operator/operator.ts';
+import type { OperatorBinding as StoreRoleBinding } from '../operator/reconcile/manifests.ts';
 import { installStoreCrd } from '../store/install-crd.ts';
 import { mergePlanOverrides } from '../store/plan-overrides.ts';
 import { engines, type Engine } from '../store/schema.ts';
@@ -29,7 +30,8 @@ export interface OperatorFlags {
   helm?: string;
   identity?: string;
   plans?: string;
-  'store-role-binding'?: string;
+  /** Repeatable: one `<clusterRole>:<namespace>/<serviceAccount>` per binding. */
+  'store-role-binding'?: string | string[];
   'skip-crd-install'?: boolean;
 }
 
@@ -54,6 +56,35 @@ function engineAndPath(flag: string, spec: string): [Engine, string] {
     );
   }
   return [engine as Engine, path];
+}
+
+/**
+ * `--store-role-binding <clusterRole>:<namespace>/<serviceAccount>`, given any number of times, in
+ * order. Each becomes a RoleBinding named after its ServiceAccount in every store namespace, so
+ * two for ServiceAccounts of one name are refused (put the rules in one ClusterRole instead).
+ */
+function storeRoleBindingsFrom(flag: string | string[] | undefined): StoreRoleBinding[] {
+  const bindings: StoreRoleBinding[] = [];
+  for (const rb of flag === undefined ? [] : Array.isArray(flag) ? flag : [flag]) {
+    const m = /^([a-z0-9.:-]+):([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(rb);
+    if (!m)
+      throw new UsageError(
+        `--store-role-binding takes <clusterRole>:<namespace>/<serviceAccount> (got "${rb}")`,
+      );
+    const binding = {
+      clusterRole: m[1] as string,
+      serviceAccount: { namespace: m[2] as string, name: m[3] as string },
+    };
+    const same = bindings.find((b) => b.serviceAccount.name === binding.serviceAccount.name);
+    if (same)
+      throw new UsageError(
+        `--store-role-binding ${rb}: ServiceAccount ${binding.serviceAccount.name} already has one ` +
+          `(${same.clusterRole}:${same.serviceAccount.namespace}/${same.serviceAccount.name}); the ` +
+          'RoleBinding in each store namespace is named after it, so give it one ClusterRole holding every rule',
+      );
+    bindings.push(binding);
+  }
+  return bindings;
 }
 
 /** Operator configuration from command-line flags; every bad value is a clear error. */
@@ -85,22 +116,10 @@ export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
       throw new UsageError(`--plans ${f.plans}: ${(err as Error).message}`);
     }
   }
-  let operatorBinding: OperatorConfig['operatorBinding'];
-  const rb = f['store-role-binding'];
-  if (rb !== undefined) {
-    const m = /^([a-z0-9.:-]+):([a-z0-9-]+)\/([a-z0-9.-]+)$/.exec(rb);
-    if (!m)
-      throw new UsageError(
-        `--store-role-binding takes <clusterRole>:<namespace>/<serviceAccount> (got "${rb}")`,
-      );
-    operatorBinding = {
-      clusterRole: m[1] as string,
-      serviceAccount: { namespace: m[2] as string, name: m[3] as string },
-    };
-  }
+  const storeRoleBindings = storeRoleBindingsFrom(f['store-role-binding']);
   return {
     ...d,
-    ...(operatorBinding ? { operatorBinding } : {}),
+    ...(storeRoleBindings.length ? { storeRoleBindings } : {}),
     namespace: f.namespace ?? d.namespace,
     concurrency: positiveInt('concurrency', f.concurrency, d.concurrency),
     provisioningDeadlineMs:

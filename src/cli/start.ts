@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import { whyNot } from '../devcluster/realnode/node.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
+import { type ApiFlags, startApi } from './api.ts';
 import { devClusterUp } from './dev-cluster.ts';
 import { type OperatorFlags, runOperator } from './operator.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-export interface StartFlags extends OperatorFlags {
+export interface StartFlags extends OperatorFlags, ApiFlags {
   'dev-cluster'?: boolean;
   'no-real-node'?: boolean;
 }
@@ -29,7 +30,7 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
     case 'context':
       say(`Using kube context "${choice.context}" (${choice.server}, Kubernetes ${choice.version}).`);
       printHint(undefined);
-      return runOperator(flags);
+      return withApi(flags, undefined, () => runOperator(flags));
     case 'dev-cluster': {
       say(
         choice.note
@@ -39,8 +40,20 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
       const realNode = flags['no-real-node'] ? false : canRunRealNode();
       const cluster = await devClusterUp(dataDir, undefined, realNode);
       printHint(cluster);
-      return runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig);
+      return withApi(flags, cluster.kubeconfig, () =>
+        runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig),
+      );
     }
+  }
+}
+
+/** The API beside the operator: it starts first (so the URL is printed early) and stops with it. */
+async function withApi(flags: StartFlags, kubeconfig: string | undefined, operator: () => Promise<number>) {
+  const api = await startApi(flags, kubeconfig);
+  try {
+    return await operator();
+  } finally {
+    await api.close();
   }
 }
 
@@ -86,7 +99,9 @@ function printHint(cluster: ClusterState | undefined): void {
   const port = ingress && ingress.port !== 80 ? `:${ingress.port}` : '';
   say(
     [
-      'Starting the operator (Ctrl-C stops it; the cluster keeps running). Try, in another shell:',
+      'Starting the operator and the API (Ctrl-C stops both; the cluster keeps running).',
+      'Sign in at the API with the user "admin" and the password in the file named below; the',
+      'README ("Use the API") shows a session with curl. Or, in another shell, with kubectl:',
       ...(cluster ? [`  export KUBECONFIG=${cluster.kubeconfig} PATH=${cluster.binDir}:$PATH`] : []),
       '  kubectl apply -f examples/medusa.yaml -f examples/woocommerce.yaml',
       '  kubectl get stores -w',

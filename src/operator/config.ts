@@ -38,8 +38,11 @@ export interface OperatorConfig {
   chartValues: Partial<Record<Engine, Values>>;
   /** Field managers whose writes to objects the operator owns count as drift (Flux's --override-manager). */
   foreignManagers: ForeignManagerRule[];
-  /** When the operator runs with a restricted identity: its store ClusterRole, bound in each store namespace. */
-  operatorBinding?: OperatorBinding;
+  /**
+   * ClusterRoles bound in each store namespace, each to one ServiceAccount: when the operator runs
+   * with a restricted identity, its own store ClusterRole first; then, say, the API's read-only one.
+   */
+  storeRoleBindings?: OperatorBinding[];
 }
 
 export const defaultOperatorConfig: OperatorConfig = {

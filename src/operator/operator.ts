@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createHelmRunner } from '../helm/runner.ts';
 import { agentFor, makeClients } from '../kube/clients.ts';
 import { EventRecorder } from '../kube/events.ts';
+import { resilientInformer } from '../kube/informer.ts';
 import type { RawObject } from '../kube/raw.ts';
 import { watchMetadata } from '../kube/watch.ts';
 import { labels, managedByValue, storeResource } from '../store/keys.ts';
@@ -14,7 +15,6 @@ import type { Store } from '../store/schema.ts';
 import { jittered } from './backoff.ts';
 import { loadEngineCharts } from './charts.ts';
 import type { OperatorConfig } from './config.ts';
-import { resilientInformer } from './informers.ts';
 import { defaultLeaderElection, LeaderElector } from './leader.ts';
 import { DriftMemory } from './drift-memory.ts';
 import { createMetrics } from './metrics.ts';
@@ -113,6 +113,8 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
     metrics,
     log,
     now: () => new Date(),
+    // A running helm notices its store's deletion here, without asking the API server.
+    cachedStore: (name) => stores.get(name) as unknown as Store | undefined,
   };
   for (const c of Object.values(charts))
     log.info(

@@ -41,3 +41,49 @@ export function storeNameProblem(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Names a store cannot take: they would collide with the platform's own host names under the
+ * base domain (`<name>.<base-domain>`) or read as something other than a shop.
+ */
+export const reservedStoreNames = new Set([
+  'api',
+  'app',
+  'www',
+  'admin',
+  'dashboard',
+  'storeplane',
+  'platform',
+  'system',
+  'kube',
+  'default',
+  'localhost',
+  'mail',
+  'static',
+  'status',
+]);
+
+export function storeNameRefusal(name: string): string | undefined {
+  return (
+    storeNameProblem(name) ??
+    (reservedStoreNames.has(name) ? `"${name}" is reserved for the platform; choose another name` : undefined)
+  );
+}
+
+/**
+ * A store name from a display name: ASCII letters and digits of it (accents dropped), lower
+ * case, words joined by "-", starting with a letter, at most 30 characters. Undefined when the
+ * display name holds too few such characters (e.g. only emoji or CJK): the user picks a name.
+ */
+export function storeNameFrom(displayName: string): string | undefined {
+  let name = displayName
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, storeNameMax)
+    .replace(/-+$/, '');
+  if (reservedStoreNames.has(name)) name = `${name}-store`;
+  return storeNameRefusal(name) ? undefined : name;
+}

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +52,27 @@ export function clusterHandle(c: { dataDir: string; kubeconfig: string; binDir: 
 }
 
 export type PrivateCluster = ReturnType<typeof clusterHandle>;
+
+/**
+ * A kubeconfig (written into the cluster's data dir) that authenticates with a token of one
+ * ServiceAccount, nothing more: what that ServiceAccount's RBAC allows, not impersonation.
+ */
+export async function serviceAccountKubeconfig(
+  c: PrivateCluster,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const token = await c.core.createNamespacedServiceAccountToken({
+    name,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const admin = JSON.parse(await readFile(c.kubeconfig, 'utf8'));
+  admin.users[0].user = { token: token.status?.token };
+  const file = join(c.dataDir, `${namespace}.${name}.kubeconfig`);
+  await writeFile(file, JSON.stringify(admin), { mode: 0o600 });
+  return file;
+}
 
 /** A tool run against a private cluster; see runTool. */
 export const run = runTool;

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   isReady,
   privateCluster,
   run,
+  serviceAccountKubeconfig,
   standInChart,
   storeYaml,
   waitForStore,
@@ -33,6 +33,9 @@ const operatorSubject = {
   namespace: 'storeplane-system',
 };
 const storeManager = { kind: 'ClusterRole', name: 'storeplane-store-manager' };
+/** The API's read-only store role (deploy/rbac/api.yaml), which the operator binds for the API. */
+const apiStoreReader = { kind: 'ClusterRole', name: 'storeplane-api-store-reader' };
+const apiSubject = { kind: 'ServiceAccount', name: 'storeplane-api', namespace: 'storeplane-system' };
 
 function roleBinding(
   namespace: string,
@@ -46,6 +49,16 @@ function roleBinding(
     metadata: { name, namespace },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', ...roleRef },
     subjects,
+  });
+}
+
+/** A Secret that Kubernetes fills with a token of the ServiceAccount it names. */
+function tokenSecret(namespace: string, name: string, serviceAccount: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'kubernetes.io/service-account-token',
+    metadata: { name, namespace, annotations: { 'kubernetes.io/service-account.name': serviceAccount } },
   });
 }
 
@@ -81,6 +94,11 @@ async function waitForPolicies(timeoutMs = 30_000): Promise<void> {
       stdin: roleBinding('kube-system', 'probe', storeManager, [operatorSubject]),
       policy: 'storeplane-operator-rolebindings',
     },
+    {
+      args: ['create', '--dry-run=server', '-f', '-'],
+      stdin: tokenSecret('storeplane-system', 'probe', 'storeplane-operator'),
+      policy: 'storeplane-operator-secrets',
+    },
   ];
   const deadline = Date.now() + timeoutMs;
   for (const p of probes) {
@@ -100,15 +118,7 @@ beforeAll(async () => {
   const applied = await c.kubectl(['apply', '-f', rbac]);
   expect(applied.code).toBe(0);
   // A kubeconfig that authenticates as the operator's ServiceAccount, nothing more.
-  const token = await c.core.createNamespacedServiceAccountToken({
-    name: 'storeplane-operator',
-    namespace: 'storeplane-system',
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const admin = JSON.parse(await readFile(c.kubeconfig, 'utf8'));
-  admin.users[0].user = { token: token.status?.token };
-  saKubeconfig = join(c.dataDir, 'operator.kubeconfig');
-  await writeFile(saKubeconfig, JSON.stringify(admin), { mode: 0o600 });
+  saKubeconfig = await serviceAccountKubeconfig(c, 'storeplane-system', 'storeplane-operator');
   await waitForPolicies();
   operator = new OperatorProcess({ ...c, kubeconfig: saKubeconfig }, [
     '--chart',
@@ -169,6 +179,7 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
     );
 
     const rbPolicy = /ValidatingAdmissionPolicy 'storeplane-operator-rolebindings'/;
+    const secretPolicy = /ValidatingAdmissionPolicy 'storeplane-operator-secrets'/;
     const nsPolicy = /ValidatingAdmissionPolicy 'storeplane-operator-namespaces'/;
     const refusals: { what: string; args: string[]; stdin?: string; why: RegExp[] }[] = [
       {
@@ -225,8 +236,55 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
         ]),
         why: [
           rbPolicy,
-          /roleRef must be ClusterRole storeplane-store-manager, not ClusterRole configmap-reader/,
+          /roleRef must be ClusterRole storeplane-store-manager or storeplane-api-store-reader,\s+not ClusterRole configmap-reader/,
         ],
+      },
+      {
+        what: "bind the API's store reader role to itself",
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'reader-self', apiStoreReader, [operatorSubject]),
+        why: [
+          rbPolicy,
+          /its only subject must be ServiceAccount storeplane-system\/storeplane-api for ClusterRole storeplane-api-store-reader/,
+        ],
+      },
+      {
+        what: "bind the API's store reader role to the store namespace's default ServiceAccount",
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'reader-default', apiStoreReader, [
+          { kind: 'ServiceAccount', name: 'default', namespace: 'store-guarded' },
+        ]),
+        why: [rbPolicy, /its only subject must be ServiceAccount storeplane-system\/storeplane-api/],
+      },
+      {
+        what: "bind the API's store reader role to the API in kube-system",
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('kube-system', 'storeplane-api', apiStoreReader, [apiSubject]),
+        why: [rbPolicy, /only in store namespaces/],
+      },
+      {
+        what: 'bind storeplane-store-manager (every Secret of the namespace) to the API',
+        args: ['create', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'api-manager', storeManager, [apiSubject]),
+        why: [
+          rbPolicy,
+          /its only subject must be ServiceAccount storeplane-system\/storeplane-operator for ClusterRole storeplane-store-manager/,
+        ],
+      },
+      {
+        what: "mint a token of the API's ServiceAccount (which may create and delete Stores)",
+        args: ['create', '-f', '-'],
+        stdin: tokenSecret('storeplane-system', 'minted-api', 'storeplane-api'),
+        why: [
+          secretPolicy,
+          /may not create a Secret of type kubernetes.io\/service-account-token in storeplane-system: .*ServiceAccount storeplane-api/,
+        ],
+      },
+      {
+        what: "mint a token of a store namespace's ServiceAccount",
+        args: ['create', '-f', '-'],
+        stdin: tokenSecret('store-guarded', 'minted-default', 'default'),
+        why: [secretPolicy, /in store-guarded: .*ServiceAccount default/],
       },
       {
         what: 'create namespace evil',
@@ -339,9 +397,20 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
       ['store-guarded', 'backdoor-pair'],
       ['store-guarded', 'root'],
       ['store-guarded', 'reader'],
+      ['store-guarded', 'reader-self'],
+      ['store-guarded', 'reader-default'],
+      ['kube-system', 'storeplane-api'],
+      ['store-guarded', 'api-manager'],
     ] as const) {
       const rb = await c.kubectl(['get', 'rolebinding', name, '-n', ns, '-o', 'name']);
       expect(rb.stderr, `RoleBinding ${ns}/${name}`).toMatch(/NotFound/);
+    }
+    for (const [ns, name] of [
+      ['storeplane-system', 'minted-api'],
+      ['store-guarded', 'minted-default'],
+    ] as const) {
+      const minted = await c.kubectl(['get', 'secret', name, '-n', ns, '-o', 'name']);
+      expect(minted.stderr, `Secret ${ns}/${name}`).toMatch(/NotFound/);
     }
     for (const ns of ['evil', 'store-x', 'store-y', 'store-z', 'store-w', 'store-v']) {
       expect((await c.kubectl(['get', 'namespace', ns, '-o', 'name'])).stderr, ns).toMatch(/NotFound/);
@@ -367,6 +436,11 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
         what: 'bind storeplane-store-manager to itself in a store namespace',
         args: ['create', '--dry-run=server', '-f', '-'],
         stdin: roleBinding('store-guarded', 'storeplane-operator-2', storeManager, [operatorSubject]),
+      },
+      {
+        what: "bind the API's store reader role to the API in a store namespace",
+        args: ['create', '--dry-run=server', '-f', '-'],
+        stdin: roleBinding('store-guarded', 'storeplane-api', apiStoreReader, [apiSubject]),
       },
       {
         what: 'create the namespace of a new store',
@@ -403,6 +477,8 @@ describe('the operator with only the RBAC of deploy/rbac/operator.yaml', () => {
       [['auth', 'can-i', 'create', 'clusterrolebindings', ...as], 'no'],
       [['auth', 'can-i', 'bind', 'clusterroles/cluster-admin', ...as], 'no'],
       [['auth', 'can-i', 'bind', 'clusterroles/storeplane-store-manager', ...as], 'yes'],
+      [['auth', 'can-i', 'bind', 'clusterroles/storeplane-api-store-reader', ...as], 'yes'],
+      [['auth', 'can-i', 'bind', 'clusterroles/storeplane-api', ...as], 'no'],
       [['auth', 'can-i', 'delete', 'nodes', ...as], 'no'],
       // The cluster-wide list/watch rules for workload metadata include no Secret.
       [['auth', 'can-i', 'list', 'secrets', '--all-namespaces', ...as], 'no'],

@@ -23,6 +23,11 @@ export interface OperatorDeps {
   metrics: OperatorMetrics;
   log: Logger;
   now: () => Date;
+  /**
+   * The Store as the operator's informer cache has it now (no API request), or undefined if it
+   * is not there. Lets a long Helm action notice a deletion; without it, the store is read.
+   */
+  cachedStore?: (name: string) => Store | undefined;
 }
 
 /**
@@ -106,6 +111,12 @@ export class StoreContext {
 
   /** Writes status (if changed) and records queued Events. Call before any long action. */
   async flush(): Promise<void> {
+    await this.writeStatus();
+    await this.recordEvents();
+  }
+
+  /** Writes status, if it changed. */
+  async writeStatus(): Promise<void> {
     if (!isDeepStrictEqual(this.status, this.written)) {
       const updated = (await this.deps.clients.custom.replaceClusterCustomObjectStatus({
         ...storeResource,
@@ -115,6 +126,10 @@ export class StoreContext {
       this.store = updated;
       this.written = structuredClone(this.status);
     }
+  }
+
+  /** Records the queued Events (also for a store that is gone: its Events outlive it). */
+  async recordEvents(): Promise<void> {
     const target = {
       apiVersion: storeApiVersion,
       kind: storeKind,

@@ -211,6 +211,16 @@ describe('operatorBindingManifest', () => {
       { kind: 'ServiceAccount', name: 'storeplane', namespace: 'storeplane-system' },
     ]);
   });
+
+  it('is named after the ServiceAccount, so each of several bindings has its own', () => {
+    const name = (clusterRole: string, sa: string) =>
+      operatorBindingManifest(store(), {
+        clusterRole,
+        serviceAccount: { name: sa, namespace: 'storeplane-system' },
+      }).metadata?.name;
+    expect(name('storeplane-store-manager', 'storeplane-operator')).toBe('storeplane-operator');
+    expect(name('storeplane-api-store-reader', 'storeplane-api')).toBe('storeplane-api');
+  });
 });
 
 describe('labelValue at the 63-character limit', () => {

@@ -74,16 +74,18 @@ export interface OperatorBinding {
 }
 
 /**
- * When the operator runs with a restricted identity: the RoleBinding that gives it its store
- * ClusterRole in this namespace, and nowhere else. It comes right after the namespace, before the
- * operator reads anything in it.
+ * A RoleBinding of a ClusterRole to a ServiceAccount in this store namespace, and nowhere else:
+ * when the operator runs with a restricted identity, the one that gives it its store ClusterRole
+ * (it comes right after the namespace, before the operator reads anything in it); others give,
+ * say, the API what it reads here. Named after the ServiceAccount, so each has one binding per
+ * store namespace (`storeplane-operator` for the operator's own, as before).
  */
 export function operatorBindingManifest(store: Store, binding: OperatorBinding): RawObject {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
     metadata: {
-      name: 'storeplane-operator',
+      name: binding.serviceAccount.name,
       namespace: namespaceFor(store.metadata.name),
       labels: storeLabels(store),
     },

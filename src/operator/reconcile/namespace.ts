@@ -74,8 +74,8 @@ export async function namespaceStage(ctx: StoreContext): Promise<StageOutcome> {
   }
   const result = await syncOwned(ctx, desired);
   if (result.drift) ctx.event('Warning', events.driftRepaired, `${result.drift.detail}; restored`);
-  const binding = ctx.deps.config.operatorBinding;
-  if (binding) {
+  // In the order given: the operator's own binding (the first) before it reads anything here.
+  for (const binding of ctx.deps.config.storeRoleBindings ?? []) {
     const rb = await syncOwned(ctx, operatorBindingManifest(ctx.store, binding));
     if (rb.drift) ctx.event('Warning', events.driftRepaired, `${rb.drift.detail}; restored`);
   }

@@ -1,14 +1,21 @@
 import { isConflict, readOptional } from '../../kube/clients.ts';
 import { getCondition, isTrue } from '../../store/conditions.ts';
 import { storeUrls } from '../../store/engines.ts';
-import { annotations, events, fieldManager, storeFinalizer, storeResource } from '../../store/keys.ts';
+import {
+  annotations,
+  events,
+  fieldManager,
+  reasons,
+  storeFinalizer,
+  storeResource,
+} from '../../store/keys.ts';
 import type { Store } from '../../store/schema.ts';
 import { classifyApiError } from '../decide/api-error.ts';
 import { gate } from '../decide/gate.ts';
 import type { StageOutcome } from '../decide/outcome.ts';
 import { summarize } from '../decide/summarize.ts';
 import type { ReconcileResult } from '../queue.ts';
-import { ShutdownError } from '../release/apply.ts';
+import { CancelledForDeletion, ShutdownError } from '../release/apply.ts';
 import { releaseStage } from '../release/stage.ts';
 import { type OperatorDeps, StoreContext } from './context.ts';
 import { credentialsStage } from './credentials.ts';
@@ -56,7 +63,8 @@ async function runStages(ctx: StoreContext): Promise<StageOutcome> {
     try {
       outcome = await run(ctx);
     } catch (err) {
-      if (ctx.signal.aborted || err instanceof ShutdownError) throw err;
+      if (ctx.signal.aborted || err instanceof ShutdownError || err instanceof CancelledForDeletion)
+        throw err;
       ctx.deps.metrics.reconcileErrors.inc({ stage: what });
       ctx.log.warn({ stage: what, err: err instanceof Error ? err.message : String(err) }, 'stage failed');
       outcome = { kind: 'failed', diagnosis: classifyApiError(err, what) };
@@ -64,6 +72,43 @@ async function runStages(ctx: StoreContext): Promise<StageOutcome> {
     if (outcome.kind !== 'done') return outcome;
   }
   return { kind: 'done' };
+}
+
+/**
+ * Helm was stopped because the store is being deleted: no failure is counted, nothing is Failed
+ * or Stalled. A Normal Event says so, and the store is requeued at once for the deletion path.
+ */
+async function cancelledForDeletion(
+  ctx: StoreContext,
+  name: string,
+  cancel: CancelledForDeletion,
+): Promise<ReconcileResult> {
+  ctx.log.info({ reason: cancel.reason }, cancel.message);
+  ctx.event('Normal', cancel.reason, cancel.message);
+  ctx.status.phase = 'Deleting';
+  ctx.condition({
+    type: 'Released',
+    status: 'Unknown',
+    reason: cancel.reason,
+    message: `helm ${cancel.action} of release ${ctx.release} stopped: ${cancel.seen === 'deleting' ? 'the store is being deleted' : 'the store was deleted'}`,
+  });
+  ctx.condition({
+    type: 'Reconciling',
+    status: 'True',
+    reason: reasons.deleting,
+    message: `${cancel.message}; deleting the store next`,
+  });
+  // The deletion changed the store since it was read: write over what it is now.
+  const fresh = await readStore(ctx.deps, name);
+  if (fresh && fresh.metadata.uid === ctx.store.metadata.uid) {
+    ctx.store = fresh;
+    await ctx.writeStatus().catch((err: unknown) => {
+      // The deletion path writes its own status next; a lost race here loses nothing.
+      if (!isConflict(err) && (err as { code?: number }).code !== 404) throw err;
+    });
+  }
+  await ctx.recordEvents();
+  return { requeueAfterMs: 0 };
 }
 
 /**
@@ -109,7 +154,13 @@ export async function reconcileStore(
   if (g.start) ctx.startAttempt(g.start.kind, g.start.reason);
   const wasReady = isTrue(store.status?.conditions, 'Ready');
 
-  const outcome = await runStages(ctx);
+  let outcome: StageOutcome;
+  try {
+    outcome = await runStages(ctx);
+  } catch (err) {
+    if (err instanceof CancelledForDeletion) return cancelledForDeletion(ctx, name, err);
+    throw err;
+  }
   const summary = summarize({
     status: ctx.status,
     wasReady,

@@ -3,6 +3,7 @@ import { listRevisions, type StoredRevision } from '../../helm/storage.ts';
 import { events, reasons } from '../../store/keys.ts';
 import type { HistoryEntry } from '../../store/schema.ts';
 import type { Values } from '../../store/values-layers.ts';
+import { cancellation, type DeletionSeen } from '../decide/cancel.ts';
 import type { StageOutcome } from '../decide/outcome.ts';
 import type { StoreContext } from '../reconcile/context.ts';
 import { watchWhileHelmRuns } from '../reconcile/watch-helm.ts';
@@ -11,6 +12,22 @@ import { helmFailure } from './failure.ts';
 export class ShutdownError extends Error {
   constructor() {
     super('reconcile aborted during helm (shutdown)');
+  }
+}
+
+/**
+ * Helm was stopped (SIGTERM) because the store is being deleted. Not a failure: the reconcile
+ * records a Normal Event and requeues the store at once, so that the deletion path runs next.
+ */
+export class CancelledForDeletion extends Error {
+  readonly reason: string;
+  constructor(
+    readonly action: 'install' | 'upgrade',
+    readonly seen: DeletionSeen,
+    event: { reason: string; message: string },
+  ) {
+    super(event.message);
+    this.reason = event.reason;
   }
 }
 
@@ -46,7 +63,8 @@ export async function helmUpgradeInstall(
     message: `${verb} release ${ctx.release}`,
   });
   await ctx.flush();
-  // Helm stops on shutdown, or as soon as the namespace shows a failure a person must act on.
+  // Helm stops on shutdown, as soon as the namespace shows a failure a person must act on, or as
+  // soon as the store is being deleted.
   const watch = watchWhileHelmRuns(ctx);
   const r = await helm
     .run(
@@ -70,6 +88,28 @@ export async function helmUpgradeInstall(
       'helm stopped by shutdown',
     );
     throw new ShutdownError();
+  }
+  const cancelled = watch.cancelled();
+  if (cancelled && !r.ok) {
+    // Stopped for the deletion (or failed by itself just then): either way no failure is recorded
+    // for a store being deleted. A helm that finished before the stop took effect is reported as
+    // usual below, and the deletion runs next all the same.
+    ctx.log.info(
+      {
+        action,
+        signal: 'SIGTERM',
+        exitCode: r.code,
+        cancelledByHelm: /has been cancelled/.test(`${r.stdout}\n${r.stderr}`),
+      },
+      cancelled === 'deleting'
+        ? 'helm stopped: the store is being deleted'
+        : 'helm stopped: the store was deleted',
+    );
+    throw new CancelledForDeletion(
+      action,
+      cancelled,
+      cancellation(ctx.status.attempt?.kind, action, cancelled),
+    );
   }
   const after = await listRevisions(ctx.deps.clients.raw, ctx.namespace, ctx.release);
   const newest = after[0];

@@ -7,7 +7,7 @@ import {
   type V1Service,
 } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { resilientInformer } from '../../../operator/informers.ts';
+import { resilientInformer } from '../../../kube/informer.ts';
 import { type Route, match, routeTable } from './routes.ts';
 
 /** The Host a health check sends (no Ingress can claim it: .invalid is reserved). */
