@@ -45,7 +45,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     db,
     config: o.config,
     stores: directory,
-    cluster: storeCluster(clients),
+    cluster: storeCluster(clients, o.log),
     metrics: apiMetrics(() => directory),
     log: o.log,
   };

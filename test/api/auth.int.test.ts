@@ -288,6 +288,32 @@ describe('admin endpoints', () => {
   });
 });
 
+describe('the audit log', () => {
+  it('pages newest first with ?before, filters, and shows members only their own entries', async () => {
+    const first = await admin.request<{ entries: { id: number; actor: string | null }[]; next?: string }>(
+      'GET',
+      '/api/v1/audit?limit=5',
+    );
+    expect(first.body.entries).toHaveLength(5);
+    const ids = first.body.entries.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const second = await admin.request<{ entries: { id: number }[] }>(
+      'GET',
+      `/api/v1/audit?limit=5&before=${first.body.next}`,
+    );
+    expect(Math.max(...second.body.entries.map((e) => e.id))).toBeLessThan(Math.min(...ids));
+    const m = await createMember(admin, 'nia');
+    const nia = await signIn(server, m.username, m.password);
+    await nia.request('POST', '/api/v1/stores', { displayName: 'Nia Notions', engine: 'medusa' });
+    const own = await nia.request<{ entries: { actor: string | null }[] }>(
+      'GET',
+      '/api/v1/audit?actor=admin',
+    );
+    expect(own.body.entries.length).toBeGreaterThan(0);
+    expect(new Set(own.body.entries.map((e) => e.actor))).toEqual(new Set(['nia']));
+  });
+});
+
 describe('secrets', () => {
   it('no password or token reaches the log, the audit log, or a response other than its creation', async () => {
     const audit = await admin.request('GET', '/api/v1/audit?limit=500');

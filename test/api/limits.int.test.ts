@@ -181,7 +181,18 @@ describe('rate limits', () => {
     pg = await startPostgres(await mkdtemp(join(tmpdir(), 'storeplane-api-pg-')));
     const shared = await mkdtemp(join(tmpdir(), 'storeplane-api-shared-'));
     const config = { rateLimits: { general: { max: 10, windowMs: day } } };
-    const [one, two] = await Promise.all([api(config, pg.url, shared), api(config, pg.url, shared)]);
+    // Both start at once on a fresh database with the same first-admin password: one creates it.
+    const adminPassword = `admin-${Date.now()}-shared`;
+    const start = () =>
+      new ApiProcess({
+        kubeconfig: c.kubeconfig,
+        config,
+        databaseUrl: pg!.url,
+        dataDir: shared,
+        adminPassword,
+      }).start();
+    const [one, two] = await Promise.all([start(), start()]);
+    apis.push(one, two);
     const admin = await signIn(one);
     await createMember(admin, 'ari').then(async (u) => {
       const onOne = await signIn(one, u.username, u.password);

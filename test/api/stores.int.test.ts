@@ -221,6 +221,23 @@ describe('a member provisions stores through the API', () => {
     );
   });
 
+  it('a name in use by anyone is 409, without naming its owner', async () => {
+    const a = await ned.request('POST', '/api/v1/stores', {
+      name: names.medusa,
+      displayName: 'Ned Bikes',
+      engine: 'medusa',
+    });
+    expect(a.status).toBe(409);
+    expect(a.body).toMatchObject({ error: { code: 'name_taken', details: { field: 'name' } } });
+    expect(a.text).not.toMatch(/\bmia\b/);
+    const derived = await ned.request('POST', '/api/v1/stores', {
+      displayName: 'Mias Bikes',
+      engine: 'medusa',
+    });
+    expect(derived.status).toBe(409);
+    expect((derived.body as { error: { message: string } }).error.message).toMatch(/from the display name/);
+  });
+
   it('retry sets the requested-at annotation', async () => {
     const a = await mia.request<StoreSummary>('POST', `/api/v1/stores/${names.woocommerce}/retry`);
     expect(a.status, a.text).toBe(202);
