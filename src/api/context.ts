@@ -8,7 +8,7 @@ import type { ApiMetrics } from './http/metrics.ts';
 /** The informer cache of Stores: what the API reads. */
 export interface StoreReader {
   synced(): boolean;
-  list(): Store[];
+  list(): readonly Store[];
   get(name: string): Store | undefined;
 }
 

@@ -70,6 +70,8 @@ export class ApiProcess {
     this.child = spawn(
       process.execPath,
       [
+        // STOREPLANE_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API (bench:api).
+        ...(process.env.STOREPLANE_API_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
         '--import',
         'tsx',
         join(root, 'src/cli/main.ts'),
@@ -107,6 +109,7 @@ export class ApiProcess {
       if (ready) return this;
       await sleep(200);
     }
+    this.child.kill('SIGKILL'); // never leave a half-started API behind
     throw new Error(`the API never became ready:\n${this.logs().slice(-3000)}`);
   }
 

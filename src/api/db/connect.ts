@@ -6,6 +6,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { cachingStatements } from './statement-cache.ts';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { chooseBackend } from './backend.ts';
@@ -58,7 +59,9 @@ function openSqlite(file: string, log?: Logger): PlatformDb {
     database.close();
     throw err;
   }
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  const kysely = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: cachingStatements(database) }),
+  });
   return createPlatformDb({ dialect: 'sqlite', kysely, withLock: inProcessLocks() });
 }
 

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StoreReader } from '../context.ts';
 import { engines, phases } from '../../store/schema.ts';
-import { storeSummary } from '../stores/view.ts';
+import { storePhase } from '../stores/view.ts';
 
 /** The API's Prometheus metrics, on its own registry (the operator keeps its own). */
 export function apiMetrics(stores: () => StoreReader | undefined) {
@@ -43,7 +43,7 @@ export function apiMetrics(stores: () => StoreReader | undefined) {
       if (!reader?.synced()) return;
       const counts = new Map<string, number>();
       for (const s of reader.list()) {
-        const key = `${storeSummary(s).phase}\u0000${s.spec.engine}`;
+        const key = `${storePhase(s)}\u0000${s.spec.engine}`;
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       for (const phase of phases) {

@@ -9,7 +9,34 @@ import { ApiError } from '../http/errors.ts';
  * hit), so they hold across API replicas that share a PostgreSQL. Draft-spec `RateLimit-*`
  * headers on every answer and `Retry-After` on 429.
  */
-function counterStore(db: PlatformDb): FastifyRateLimitStoreCtor {
+type Hit = (key: string, windowMs: number, nowMs: number) => Promise<{ count: number; windowStart: number }>;
+
+/**
+ * Fixed-window counters in this process, for SQLite, where there is one API process: the same
+ * answers as the database's counters without a write per request (on SQLite those writes, and
+ * the WAL checkpoints they cause, were the tail of bench:api's latency).
+ */
+export function memoryCounters(): Hit {
+  const windows = new Map<string, { windowStart: number; count: number }>();
+  let sweptAt = 0;
+  return async (key, windowMs, nowMs) => {
+    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+    if (nowMs - sweptAt > 60_000) {
+      // Drop windows that ended: the map holds only callers seen in the current windows.
+      for (const [k, w] of windows) if (w.windowStart + windowMs < nowMs - 3_600_000) windows.delete(k);
+      sweptAt = nowMs;
+    }
+    const w = windows.get(key);
+    if (!w || w.windowStart < windowStart) {
+      windows.set(key, { windowStart, count: 1 });
+      return { count: 1, windowStart };
+    }
+    w.count++;
+    return { count: w.count, windowStart: w.windowStart };
+  };
+}
+
+function counterStore(hit: Hit): FastifyRateLimitStoreCtor {
   class CounterStore implements FastifyRateLimitStore {
     constructor(
       _options: unknown,
@@ -20,7 +47,7 @@ function counterStore(db: PlatformDb): FastifyRateLimitStoreCtor {
       callback: (e: Error | null, r?: { current: number; ttl: number }) => void,
       timeWindow: number,
     ) {
-      db.counters.hit(`rl:${this.group}:${key}`, timeWindow, Date.now()).then(
+      hit(`rl:${this.group}:${key}`, timeWindow, Date.now()).then(
         ({ count, windowStart }) =>
           callback(null, { current: count, ttl: Math.max(0, windowStart + timeWindow - Date.now()) }),
         (err: Error) => callback(err),
@@ -61,7 +88,8 @@ export async function registerRateLimits(
     max: rules.general.max,
     timeWindow: rules.general.windowMs,
     keyGenerator: callerKey,
-    store: counterStore(db),
+    // Shared through the database where replicas share one (PostgreSQL); in memory on SQLite.
+    store: counterStore(db.dialect === 'postgres' ? (k, w, n) => db.counters.hit(k, w, n) : memoryCounters()),
     errorResponseBuilder: (request, ctx) => {
       const limit = request.routeOptions.config.rateLimitName ?? 'general';
       onRefused(request, limit);

@@ -34,6 +34,7 @@ export class StoreDirectory {
   private started?: Promise<void>;
   private resolveStarted: () => void = () => {};
   private isSynced = false;
+  private sorted?: Store[];
   private stopped = false;
 
   constructor(private readonly opts: StoreDirectoryOptions) {}
@@ -71,11 +72,15 @@ export class StoreDirectory {
     return this.isSynced;
   }
 
-  /** Every store, sorted by name. */
-  list(): Store[] {
-    return [...this.stores.values()].sort((a, b) =>
+  /**
+   * Every store, sorted by name. Sorted once per change, not per call: the list route reads it on
+   * every request (callers must not mutate the array).
+   */
+  list(): readonly Store[] {
+    this.sorted ??= [...this.stores.values()].sort((a, b) =>
       a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
     );
+    return this.sorted;
   }
 
   get(name: string): Store | undefined {
@@ -126,10 +131,12 @@ export class StoreDirectory {
     if (had && had.metadata.uid !== store.metadata.uid) {
       // Deleted and made again under the same name while the watch was down: two stores, not one.
       this.stores.delete(name);
+      this.sorted = undefined;
       this.emit('delete', had, had);
       had = undefined;
     }
     this.stores.set(name, store);
+    this.sorted = undefined;
     this.emit('upsert', store, had);
   }
 
@@ -138,6 +145,7 @@ export class StoreDirectory {
     const had = this.stores.get(obj.metadata.name);
     if (!had || (obj.metadata.uid && had.metadata.uid && obj.metadata.uid !== had.metadata.uid)) return;
     this.stores.delete(obj.metadata.name);
+    this.sorted = undefined;
     this.emit('delete', withKind(obj), had);
   }
 

@@ -10,7 +10,7 @@ import { ApiError, badRequest, conflict, storeNotFound } from '../http/errors.ts
 import { countStores, quotaRefusal } from '../limits/quotas.ts';
 import { routeLimit } from '../limits/rate-limit.ts';
 import { idempotencyHooks } from '../idempotency/idempotency.ts';
-import { StoreDetail, StoreSummary, storeDetail, storeSummary } from './view.ts';
+import { cachedSummary, StoreDetail, StoreSummary, storeDetail, storeSummary } from './view.ts';
 import { CredentialsView, EventsView, eventView, ListQuery, pageOf } from './route-views.ts';
 
 const ErrorRef = { $ref: 'ApiError#' };
@@ -76,7 +76,7 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
       const page = pageOf(
         ctx.stores.list().filter((s) => owner === undefined || s.spec.owner === owner),
         q,
-        (s) => storeSummary(s),
+        cachedSummary,
       );
       return page;
     },

@@ -4,7 +4,7 @@ import { canSee } from '../identity/actor.ts';
 import type { ChangeFeed } from '../stream/feed.ts';
 import { streamStores } from '../stream/sse.ts';
 import type { StoreDirectory } from './directory.ts';
-import { storeSummary } from './view.ts';
+import { cachedSummary } from './view.ts';
 
 export interface StreamDeps {
   feed: ChangeFeed;
@@ -37,7 +37,7 @@ export function streamRoutes(app: FastifyInstance, ctx: ApiContext, deps: Stream
         directory: deps.directory,
         visible: (s) => canSee(actor, s.spec.owner),
         heartbeatMs: ctx.config.heartbeatMs,
-        toView: storeSummary,
+        toView: cachedSummary,
         signal: deps.signal,
       });
     },

@@ -248,6 +248,18 @@ export function storeSummary(store: Store, now: Date = new Date()): StoreSummary
   return summaryFrom(store, storePipeline(store, now));
 }
 
+const summaries = new WeakMap<Store, StoreSummary>();
+
+/**
+ * storeSummary, computed once per Store object: a summary does not depend on the time, and the
+ * directory replaces a Store object whenever the store changes. Callers must not mutate it.
+ */
+export function cachedSummary(store: Store): StoreSummary {
+  let s = summaries.get(store);
+  if (!s) summaries.set(store, (s = storeSummary(store)));
+  return s;
+}
+
 /** The whole view of one store: the summary plus its pipeline, conditions, activity and releases. */
 export function storeDetail(store: Store, now: Date = new Date()): StoreDetail {
   const pipeline = storePipeline(store, now);

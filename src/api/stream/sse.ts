@@ -6,7 +6,7 @@ import { type ChangeFeed, type StoreEvent, visibleChange } from './feed.ts';
 export interface StreamStoresOptions {
   feed: ChangeFeed;
   /** Where the snapshot comes from: the same directory that feeds `feed`. */
-  directory: { list(): Store[] };
+  directory: { list(): readonly Store[] };
   /** Whether this caller may see a store (its owner, or an admin). */
   visible: (s: Store) => boolean;
   /** What a store looks like on the wire (usually storeSummary). */
