@@ -43,6 +43,8 @@ export interface ApiConfig {
   idempotencyTtlMs: number;
   /** SSE heartbeat interval. */
   heartbeatMs: number;
+  /** How often an open event stream re-checks its session or token (default 30 s). */
+  streamRecheckMs?: number;
 }
 
 const minute = 60_000;

@@ -84,7 +84,7 @@ step helm build_helm
 step kubernetes build_k8s
 
 "$tmp/kube-apiserver" --version >&2
-"$tmp/etcd" --version | head -n 1 >&2
+"$tmp/etcd" --version | sed -n 1p >&2 # not head: see realnode/build.sh
 "$tmp/helm" version --short >&2
 rm -f "$tmp"/*.log
 touch "$tmp/.complete"

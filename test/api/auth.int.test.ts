@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClients } from '../../src/kube/clients.ts';
 import { installStoreCrd } from '../../src/store/install-crd.ts';
 import { type PrivateCluster, privateCluster } from '../operator/harness.ts';
-import { ApiProcess, Caller, createMember, signIn } from './harness.ts';
+import { ApiProcess, Caller, createMember, EventReader, signIn } from './harness.ts';
 
 /**
  * Identity against a real API process: the first admin, password login, the session cookie and
@@ -24,7 +24,7 @@ beforeAll(async () => {
   server = await new ApiProcess({
     kubeconfig: c.kubeconfig,
     generatedAdminPassword: true,
-    config: { sessionTtlSeconds: 4 },
+    config: { sessionTtlSeconds: 4, streamRecheckMs: 1000 },
   }).start();
 }, 120_000);
 
@@ -240,6 +240,22 @@ describe('API tokens', () => {
     expect((await cli.request('GET', '/api/v1/users')).status).toBe(200);
     expect((await admin.request('PATCH', '/api/v1/users/ida-admin', { role: 'member' })).status).toBe(200);
     expect((await cli.request('GET', '/api/v1/users')).status).toBe(403);
+  });
+
+  it('an open event stream ends when its token is revoked', async () => {
+    const t = await hal.request<{ id: string; token: string }>('POST', '/api/v1/tokens', {
+      name: 'watch',
+      scopes: ['stores:read'],
+    });
+    secrets.push(t.body.token);
+    const stream = new EventReader(`${server.url}/api/v1/stores/stream`, {
+      authorization: `Bearer ${t.body.token}`,
+    });
+    await stream.waitFor((e) => e.event === 'snapshot');
+    expect((await hal.request('DELETE', `/api/v1/tokens/${t.body.id}`)).status).toBe(204);
+    const ended = await Promise.race([stream.done.then(() => 'ended'), sleep(5000).then(() => 'still open')]);
+    expect(ended).toBe('ended');
+    stream.close();
   });
 
   it('revoked tokens stop at once', async () => {

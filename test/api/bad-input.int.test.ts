@@ -303,7 +303,8 @@ const corpus: Case[] = [
     name: 'Idempotency-Key of 256 characters',
     ...create({}),
     headers: { 'idempotency-key': 'k'.repeat(256) },
-    ...invalid,
+    status: 400,
+    code: 'invalid_idempotency_key',
   },
   {
     name: 'Idempotency-Key not ASCII',

@@ -649,6 +649,7 @@ export interface paths {
       parameters: {
         query?: never;
         header?: {
+          /** @description 1 to 255 printable ASCII characters; checked by the handler so that every bad key gets one answer. */
           'idempotency-key'?: string;
         };
         path?: never;

@@ -104,7 +104,14 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
         tags: ['stores'],
         summary: 'Create a store. Honors Idempotency-Key. The owner is the caller.',
         body: CreateStoreBody,
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 255 })) }),
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({
+              description:
+                '1 to 255 printable ASCII characters; checked by the handler so that every bad key gets one answer.',
+            }),
+          ),
+        }),
         response: {
           201: StoreSummary,
           400: ErrorRef,

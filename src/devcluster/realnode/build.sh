@@ -74,7 +74,8 @@ step local-path-provisioner build_local_path
 step kubelet+kube-proxy build_node
 
 "$tmp/kubelet" --version >&2
-"$tmp/coredns" -version | head -n 1 >&2
+# sed reads to the end: `head` would exit early and, under pipefail, fail the build with SIGPIPE (141).
+"$tmp/coredns" -version | sed -n 1p >&2
 rm -f "$tmp"/*.log
 touch "$tmp/.complete"
 rm -rf "$bin"
