@@ -95,7 +95,6 @@ describe.each<Dialect>(['sqlite', 'postgres'])('PlatformDb on %s', (dialect) => 
         'audit_log',
         'counters',
         'idempotency_keys',
-        'locks',
         'sessions',
         'settings',
         'users',

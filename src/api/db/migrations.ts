@@ -150,10 +150,4 @@ async function initial(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('key', 'text', (c) => c.primaryKey())
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
-
-  await db.schema
-    .createTable('locks')
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('held_at', 'text')
-    .execute();
 }

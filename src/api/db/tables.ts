@@ -85,11 +85,6 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface LocksTable {
-  name: string;
-  held_at: string | null;
-}
-
 export interface Tables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -98,5 +93,4 @@ export interface Tables {
   idempotency_keys: IdempotencyKeysTable;
   counters: CountersTable;
   settings: SettingsTable;
-  locks: LocksTable;
 }
