@@ -1,23 +1,37 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { mkdir } from 'node:fs/promises';
-import { readState } from '../state.ts';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 
 /**
  * One real node per machine: it owns host-wide things (port 10250, the pod bridge, iptables
- * chains, /run/netns). The lock file names the cluster directory that holds it; a lock whose
- * cluster no longer records a real node is stale and taken over.
+ * chains, /run/netns). The lock file names the cluster directory that holds it.
  */
 export const lockFile = '/run/storeplane/real-node.lock';
 
-export async function acquireNodeLock(dataDir: string): Promise<void> {
-  const holder = await lockHolder();
-  if (holder && holder !== dataDir) {
-    const other = await readState(holder).catch(() => undefined);
-    if (other?.realNode)
-      throw new Error(
-        `a real node already runs on this machine, for the cluster in ${holder}; stop it first (storeplane dev cluster down --dir ${holder})`,
-      );
-  }
+/** What is known about the lock's holder when another cluster wants the node. */
+export interface HolderFacts {
+  holder: string | undefined;
+  /** The holder's cluster state still records a real node. */
+  recordsNode: boolean;
+  /** How many of the processes it records are still alive. */
+  alive: number;
+}
+
+export type LockDecision =
+  | { action: 'take' }
+  /** The holder died without `down` (killed run, reboot of a container): clean up after it, then take. */
+  | { action: 'reclaim'; holder: string }
+  | { action: 'refuse'; message: string };
+
+export function lockDecision(dataDir: string, facts: HolderFacts): LockDecision {
+  const { holder } = facts;
+  if (!holder || holder === dataDir || !facts.recordsNode) return { action: 'take' };
+  if (facts.alive === 0) return { action: 'reclaim', holder };
+  return {
+    action: 'refuse',
+    message: `a real node already runs on this machine, for the cluster in ${holder}; stop it first (storeplane dev cluster down --dir ${holder})`,
+  };
+}
+
+export async function writeNodeLock(dataDir: string): Promise<void> {
   await mkdir('/run/storeplane', { recursive: true, mode: 0o700 });
   await writeFile(lockFile, dataDir);
 }

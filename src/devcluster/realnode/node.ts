@@ -26,7 +26,7 @@ import {
   nodeName,
   paths,
 } from './configs.ts';
-import { acquireNodeLock } from './lock.ts';
+import { claimNodeLock } from './claim.ts';
 import { problems, readMachineFacts } from './preflight.ts';
 import { ensureNodeBinaries } from '../binaries.ts';
 
@@ -90,7 +90,7 @@ export async function startRealNode(
   };
   state.realNode = node;
   await save();
-  await acquireNodeLock(state.dataDir);
+  await claimNodeLock(state.dataDir, log);
 
   const images = await ensureImages(['pause', 'busybox', 'coredns', 'postgres', 'medusa'], {
     nodeBinDir: binDir,
