@@ -19,11 +19,15 @@ import { userRoutes } from './identity/users-routes.ts';
 import { registerRateLimits } from './limits/rate-limit.ts';
 import { storeRoutes } from './stores/routes.ts';
 import { streamRoutes, type StreamDeps } from './stores/stream-route.ts';
+import { platformRoutes } from './platform/routes.ts';
+import { dashboardRoutes } from './web/dashboard.ts';
 import { version } from './version.ts';
 
 export interface BuildOptions {
   /** A pino logger: the app's request logs go there, with credentials redacted. */
   loggerInstance: ApiContext['log'];
+  /** The built dashboard (web/dist) served at `/`; absent: no dashboard, the API alone. */
+  dashboardDir?: string;
 }
 
 /**
@@ -153,6 +157,7 @@ export async function buildApi(
   app.setNotFoundHandler((request) => {
     throw notFound(`No endpoint ${request.method} ${request.url.split('?')[0]}.`);
   });
+  if (opts.dashboardDir) await dashboardRoutes(app, opts.dashboardDir);
 
   app.get(
     '/healthz',
@@ -215,5 +220,6 @@ export async function buildApi(
   streamRoutes(app, ctx, stream);
   storeRoutes(app, ctx);
   auditRoutes(app, ctx);
+  platformRoutes(app, ctx);
   return app;
 }

@@ -45,6 +45,11 @@ export interface ApiConfig {
   heartbeatMs: number;
   /** How often an open event stream re-checks its session or token (default 30 s). */
   streamRecheckMs?: number;
+  /**
+   * Where the stores run, for the dashboard's banner: `storeplane start` sets it when it runs
+   * the local simulated cluster; absent means a real cluster.
+   */
+  cluster?: { kind: 'simulated' | 'kubernetes'; realNode: boolean };
 }
 
 const minute = 60_000;

@@ -21,6 +21,8 @@ export interface ApiServerOptions {
   config: ApiConfig;
   adminPasswordFile?: string;
   log: Logger;
+  /** The built dashboard to serve at `/` (web/dist), when there is one. */
+  dashboardDir?: string;
 }
 
 export interface ApiServer {
@@ -49,7 +51,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     metrics: apiMetrics(() => directory),
     log: o.log,
   };
-  const app = await buildApi(ctx, { feed, directory, signal: shutdown.signal }, { loggerInstance: o.log });
+  const app = await buildApi(
+    ctx,
+    { feed, directory, signal: shutdown.signal },
+    {
+      loggerInstance: o.log,
+      ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),
+    },
+  );
   // Not awaited: the server answers /healthz at once and /readyz says when the cache is in.
   directory.start().catch((err: unknown) => o.log.error({ err }, 'the store cache did not start'));
   const address = await app.listen({ host: o.host, port: o.port });

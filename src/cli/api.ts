@@ -6,6 +6,7 @@ import yaml from 'js-yaml';
 import { pino, type Logger } from 'pino';
 import { apiConfig, type ApiConfig, type ApiConfigOverrides } from '../api/config.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
+import { builtDashboard } from './dashboard.ts';
 import { UsageError } from './operator.ts';
 
 export interface ApiFlags {
@@ -83,8 +84,14 @@ export function platformDataDir(f: ApiFlags): string {
 }
 
 /** Starts the API for `storeplane api` and `storeplane start`; prints where to sign in. */
-export async function startApi(f: ApiFlags, kubeconfigPath?: string): Promise<ApiServer> {
+export async function startApi(
+  f: ApiFlags,
+  kubeconfigPath?: string,
+  extra: { cluster?: ApiConfig['cluster']; dashboardDir?: string } = {},
+): Promise<ApiServer> {
   const config = configFrom(f);
+  if (extra.cluster) config.cluster = extra.cluster;
+  const dashboardDir = extra.dashboardDir ?? builtDashboard();
   const kc = new KubeConfig();
   if (kubeconfigPath ?? f.kubeconfig) kc.loadFromFile((kubeconfigPath ?? f.kubeconfig) as string);
   else kc.loadFromDefault();
@@ -98,8 +105,10 @@ export async function startApi(f: ApiFlags, kubeconfigPath?: string): Promise<Ap
     config,
     adminPasswordFile: f['admin-password-file'],
     log: apiLogger(),
+    ...(dashboardDir ? { dashboardDir } : {}),
   });
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (dashboardDir) say(`Storeplane dashboard at ${server.url}/`);
   say(`Storeplane API at ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)`);
   if (server.bootstrap.created && server.bootstrap.passwordFile) {
     say(

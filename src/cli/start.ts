@@ -5,6 +5,7 @@ import { whyNot } from '../devcluster/realnode/node.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
 import { type ApiFlags, startApi } from './api.ts';
+import { ensureDashboard } from './dashboard.ts';
 import { devClusterUp } from './dev-cluster.ts';
 import { type OperatorFlags, runOperator } from './operator.ts';
 
@@ -30,7 +31,7 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
     case 'context':
       say(`Using kube context "${choice.context}" (${choice.server}, Kubernetes ${choice.version}).`);
       printHint(undefined);
-      return withApi(flags, undefined, () => runOperator(flags));
+      return withApi(flags, undefined, { kind: 'kubernetes', realNode: false }, () => runOperator(flags));
     case 'dev-cluster': {
       say(
         choice.note
@@ -40,16 +41,28 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
       const realNode = flags['no-real-node'] ? false : canRunRealNode();
       const cluster = await devClusterUp(dataDir, undefined, realNode);
       printHint(cluster);
-      return withApi(flags, cluster.kubeconfig, () =>
-        runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig),
+      return withApi(
+        flags,
+        cluster.kubeconfig,
+        { kind: 'simulated', realNode: Boolean(cluster.realNode) },
+        () => runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig),
       );
     }
   }
 }
 
-/** The API beside the operator: it starts first (so the URL is printed early) and stops with it. */
-async function withApi(flags: StartFlags, kubeconfig: string | undefined, operator: () => Promise<number>) {
-  const api = await startApi(flags, kubeconfig);
+/**
+ * The API and the dashboard beside the operator: they start first (so the URL is printed early)
+ * and stop with it. The dashboard is built first when its build is missing or stale.
+ */
+async function withApi(
+  flags: StartFlags,
+  kubeconfig: string | undefined,
+  cluster: { kind: 'simulated' | 'kubernetes'; realNode: boolean },
+  operator: () => Promise<number>,
+) {
+  const dashboardDir = ensureDashboard(say);
+  const api = await startApi(flags, kubeconfig, { cluster, dashboardDir });
   try {
     return await operator();
   } finally {
@@ -99,9 +112,9 @@ function printHint(cluster: ClusterState | undefined): void {
   const port = ingress && ingress.port !== 80 ? `:${ingress.port}` : '';
   say(
     [
-      'Starting the operator and the API (Ctrl-C stops both; the cluster keeps running).',
-      'Sign in at the API with the user "admin" and the password in the file named below; the',
-      'README ("Use the API") shows a session with curl. Or, in another shell, with kubectl:',
+      'Starting the operator, the API and the dashboard (Ctrl-C stops them; the cluster keeps running).',
+      'Open the dashboard URL below and sign in as "admin" with the password in the file named',
+      'below; the README ("The HTTP API") shows a session with curl. Or, in another shell, with kubectl:',
       ...(cluster ? [`  export KUBECONFIG=${cluster.kubeconfig} PATH=${cluster.binDir}:$PATH`] : []),
       '  kubectl apply -f examples/medusa.yaml -f examples/woocommerce.yaml',
       '  kubectl get stores -w',

@@ -15,6 +15,10 @@ describe('storeNameFrom', () => {
     ['東京ストア', undefined],
     ['--help', 'help'],
     ['$(rm -rf /)', 'rm-rf'],
+    // Apostrophes join their word: a possessive is one word, not two.
+    ['Nina’s Bikes', 'ninas-bikes'],
+    ["Joe's Diner", 'joes-diner'],
+    ["L'Atelier", 'latelier'],
   ])('%j -> %j', (display, expected) => {
     expect(storeNameFrom(display)).toBe(expected);
     if (expected) expect(storeNameRefusal(expected)).toBeUndefined();

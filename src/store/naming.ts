@@ -71,7 +71,7 @@ export function storeNameRefusal(name: string): string | undefined {
 }
 
 /**
- * A store name from a display name: ASCII letters and digits of it (accents dropped), lower
+ * A store name from a display name: ASCII letters and digits of it (accents and apostrophes dropped), lower
  * case, words joined by "-", starting with a letter, at most 30 characters. Undefined when the
  * display name holds too few such characters (e.g. only emoji or CJK): the user picks a name.
  */
@@ -79,6 +79,7 @@ export function storeNameFrom(displayName: string): string | undefined {
   let name = displayName
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/['\u2019\u02bc]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+/, '')

@@ -319,3 +319,66 @@ describe('a member provisions stores through the API', () => {
     }
   });
 });
+
+describe('what the dashboard asks the API', () => {
+  it('the platform: its version, the cluster kind (a real cluster unless start says otherwise), engines and plans', async () => {
+    const a = await ned.request<{
+      version: string;
+      cluster: { kind: string; realNode: boolean };
+      engines: { engine: string; title: string; description: string; adminPath: string }[];
+      plans: { plan: string; cpu: string; memory: string; storage: string }[];
+    }>('GET', '/api/v1/platform');
+    expect(a.status).toBe(200);
+    expect(a.body.cluster).toEqual({ kind: 'kubernetes', realNode: false });
+    expect(a.body.engines.map((e) => [e.engine, e.title, e.adminPath])).toEqual([
+      ['woocommerce', 'WooCommerce', '/wp-admin/'],
+      ['medusa', 'MedusaJS', '/app/'],
+    ]);
+    for (const e of a.body.engines) expect(e.description.length).toBeGreaterThan(20);
+    expect(a.body.plans).toEqual([
+      { plan: 'small', cpu: '1', memory: '3Gi', storage: '10Gi' },
+      { plan: 'medium', cpu: '3', memory: '6Gi', storage: '30Gi' },
+      expect.objectContaining({ plan: 'large' }),
+    ]);
+    expect((await new Caller(api.url).request('GET', '/api/v1/platform')).status).toBe(401);
+  });
+
+  it('a store name: free, taken by anyone (as a create would find), malformed or reserved, in words', async () => {
+    const check = (who: Caller, name: string) =>
+      who.request<{ name: string; available: boolean; problem?: string }>(
+        'GET',
+        `/api/v1/store-names/${encodeURIComponent(name)}`,
+      );
+    expect((await check(ned, 'neds-new-shop')).body).toEqual({ name: 'neds-new-shop', available: true });
+    // mia's store: ned cannot see it, but could not create it either (names are cluster-wide).
+    expect((await check(ned, names.medusa)).body).toEqual({
+      name: names.medusa,
+      available: false,
+      problem: `The name "${names.medusa}" is taken: choose another.`,
+    });
+    expect((await check(ned, 'Bad_Name')).body.problem).toMatch(
+      /^Store name must consist of lower-case letters/,
+    );
+    expect((await check(ned, 'ab')).body.problem).toMatch(/3 to 30 characters/);
+    expect((await check(ned, 'api')).body.problem).toBe(
+      '"api" is reserved for the platform; choose another name.',
+    );
+    const long = await check(ned, 'x'.repeat(100));
+    expect(long.status).toBe(400);
+  });
+
+  it('the overview is for admins only, and counts the stores that exist', async () => {
+    const refused = await mia.request<{ error: { code: string } }>('GET', '/api/v1/overview');
+    expect(refused.status).toBe(403);
+    const o = await admin.request<{
+      stores: number;
+      byEngine: Record<string, number>;
+      cap: { used: number; limit: number };
+    }>('GET', '/api/v1/overview');
+    expect(o.status).toBe(200);
+    const all = await admin.request<{ stores: { engine: string }[] }>('GET', '/api/v1/stores?limit=500');
+    expect(o.body.stores).toBe(all.body.stores.length);
+    expect(o.body.cap).toEqual({ used: all.body.stores.length, limit: 200 });
+    expect(o.body.byEngine.medusa).toBe(all.body.stores.filter((s) => s.engine === 'medusa').length);
+  });
+});

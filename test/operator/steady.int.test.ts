@@ -131,10 +131,31 @@ describe('drift, seen the way the API server sees it', () => {
         'jsonpath={.spec.template.spec.containers[0].image}',
       ])
     ).stdout;
-    expect(
-      (await c.kubectl(['set', 'image', `deployment/${deploy}`, '-n', ns, `server=example.org/evil:1`])).code,
-    ).toBe(0);
-    expect((await c.kubectl(['set', 'env', `deployment/${deploy}`, '-n', ns, 'INJECTED=1'])).code).toBe(0);
+    // One write with both edits (a strategic merge by container and variable name): two
+    // separate writes could each be repaired on their own, which is right but not this case.
+    const edit = {
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: 'server', image: 'example.org/evil:1', env: [{ name: 'INJECTED', value: '1' }] },
+            ],
+          },
+        },
+      },
+    };
+    const patched = await c.kubectl([
+      'patch',
+      'deployment',
+      deploy,
+      '-n',
+      ns,
+      '--type',
+      'strategic',
+      '--patch',
+      JSON.stringify(edit),
+    ]);
+    expect(patched.code, patched.stderr).toBe(0);
     await waitFor(
       'the Deployment to be restored',
       async () => {

@@ -1299,6 +1299,183 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/platform': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The platform: its version, the kind of cluster it runs on, the engines and the plans. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              version: string;
+              cluster: {
+                /** @description simulated: the local cluster of fake nodes, where stores become Ready without serving pages; kubernetes: a real cluster. */
+                kind: 'simulated' | 'kubernetes';
+                /** @description The simulated cluster has a real node: MedusaJS stores there run for real. */
+                realNode: boolean;
+              };
+              engines: {
+                engine: string;
+                title: string;
+                description: string;
+                adminPath: string;
+              }[];
+              plans: {
+                plan: string;
+                cpu: string;
+                memory: string;
+                storage: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/store-names/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether a store name can be used now: its format, reserved names, and stores that exist (of any owner, as a create would find). */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              name: string;
+              available: boolean;
+              /** @description Why the name cannot be used, in words. */
+              problem?: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The fleet at a glance (admins): stores by phase and engine, the cap, recent failures, provisioning times. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              stores: number;
+              byPhase: {
+                [key: string]: number;
+              };
+              byEngine: {
+                [key: string]: number;
+              };
+              cap: {
+                used: number;
+                limit: number;
+              };
+              failuresLast24h: {
+                /** @description Stores whose last failure happened in the last 24 hours. */
+                stores: number;
+                byReason: {
+                  [key: string]: number;
+                };
+              };
+              provisioning: {
+                /** @description Stores that reached Ready at least once. */
+                count: number;
+                p50Seconds?: number;
+                p95Seconds?: number;
+              };
+              /** @description Failed, Degraded or Stalled stores, newest failure first. */
+              needsAttention: {
+                name: string;
+                owner: string;
+                phase: string;
+                reason?: string;
+                fix?: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiError'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

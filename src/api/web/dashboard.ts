@@ -1,0 +1,42 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { notFound } from '../http/errors.ts';
+
+/** Files Vite writes with a content hash in their name: cached for a year. No dot files. */
+const hashedAsset = /^assets\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const plainFile = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The built dashboard at `/`, same origin as the API (so the session cookie and CSRF work):
+ * its files by name, and index.html for every other path outside /api, where the client-side
+ * router takes over. Only names of plain characters are looked up; nothing a URL holds is
+ * joined to a path unchecked.
+ */
+export async function dashboardRoutes(app: FastifyInstance, dir: string) {
+  await app.register(fastifyStatic, { root: dir, serve: false, decorateReply: true });
+  app.get(
+    '/*',
+    { schema: { hide: true }, config: { public: true, rateLimit: false } as never },
+    async (request, reply) => {
+      const path = request.url.split('?')[0]!;
+      if (path === '/api' || path.startsWith('/api/')) throw notFound(`No endpoint GET ${path}.`);
+      const rel = path.slice(1);
+      if (hashedAsset.test(rel) && isFile(join(dir, rel)))
+        return reply.sendFile(rel, { maxAge: '365d', immutable: true });
+      if (plainFile.test(rel) && rel !== 'index.html' && isFile(join(dir, rel)))
+        return reply.sendFile(rel, { maxAge: '1h' });
+      if (rel.startsWith('assets/')) throw notFound(`No file ${path}.`);
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+    },
+  );
+}
