@@ -10,7 +10,14 @@ import Type from 'typebox';
 import { auditRoutes } from './audit/routes.ts';
 import { registerAudit } from './audit/audit.ts';
 import type { ApiContext } from './context.ts';
-import { clientErrorHandler, frameworkError, handleError, notFound, toApiError } from './http/errors.ts';
+import {
+  clientErrorHandler,
+  frameworkError,
+  handleError,
+  maxParamLength,
+  notFound,
+  toApiError,
+} from './http/errors.ts';
 import { ApiErrorSchema } from './http/schemas.ts';
 import { registerAuthentication } from './identity/authenticate.ts';
 import { identityRoutes } from './identity/routes.ts';
@@ -51,7 +58,7 @@ export async function buildApi(
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true },
     },
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength },
     // URLs the router cannot read and requests Node's parser refuses: the one error shape too.
     frameworkErrors: frameworkError,
     clientErrorHandler,
@@ -89,6 +96,10 @@ export async function buildApi(
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // Helmet's default would make browsers fetch the dashboard's scripts over https from a
+        // plain-http origin (a LAN address, an Ingress without TLS): a blank page. TLS is the
+        // Ingress's job; HSTS is set where it terminates.
+        upgradeInsecureRequests: null,
       },
     },
     // HSTS only where the API is reached over TLS (the proxy in front sets it otherwise).

@@ -57,6 +57,8 @@ describe('HTTP surface', () => {
       const res = await fetch(`${api.url}${path}`);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      // Not upgrade-insecure-requests: on a plain-http origin it blanks the dashboard.
+      expect(res.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     }
   });

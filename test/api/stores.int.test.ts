@@ -382,3 +382,24 @@ describe('what the dashboard asks the API', () => {
     expect(o.body.byEngine.medusa).toBe(all.body.stores.filter((s) => s.engine === 'medusa').length);
   });
 });
+
+describe('the audit log keeps refusals, not the sign-in page asking who is there', () => {
+  it('an anonymous "who am I?" is not audited; an anonymous call of anything else is', async () => {
+    const whoAmI = await fetch(`${api.url}/api/v1/session`);
+    expect(whoAmI.status).toBe(401);
+    const stores = await fetch(`${api.url}/api/v1/stores`);
+    expect(stores.status).toBe(401);
+    // The audit line is written after the answer: wait for the one that must be there.
+    let ids: (string | null)[] = [];
+    for (let i = 0; i < 50 && !ids.includes(stores.headers.get('x-request-id')); i++) {
+      if (i) await sleep(100);
+      const log = await admin.request<{ entries: { requestId: string | null }[] }>(
+        'GET',
+        '/api/v1/audit?limit=50',
+      );
+      ids = log.body.entries.map((e) => e.requestId);
+    }
+    expect(ids).toContain(stores.headers.get('x-request-id'));
+    expect(ids).not.toContain(whoAmI.headers.get('x-request-id'));
+  });
+});

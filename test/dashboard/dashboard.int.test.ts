@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDashboard } from '../../src/cli/dashboard.ts';
 import { ApiProcess, type Caller, createMember, signIn } from '../api/harness.ts';
-import { launchChromium } from '../medusa/harness/browser.ts';
+import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from '../medusa/harness/browser.ts';
 import { OperatorProcess, type PrivateCluster, privateCluster, waitFor } from '../operator/harness.ts';
 import { expectAccessible, phaseOf, row, screenshots, shotsDir, Visitor } from './harness.ts';
 
@@ -185,6 +186,8 @@ describe('a new user provisions stores from the dashboard', () => {
     for (const stage of ['namespace', 'guardrails', 'credentials', 'release', 'workloads', 'setup']) {
       expect(await page.getByTestId(`stage-${stage}`).getAttribute('data-state'), stage).toBe('done');
     }
+    // Honest about links that nothing answers on the simulated cluster.
+    expect(await page.getByTestId('links-not-served').innerText()).toMatch(/simulated cluster/);
     expect(await page.getByTestId('activity').innerText()).toMatch(/Ready|Provision/i);
     await page.getByRole('tab', { name: 'Releases' }).click();
     await expect.poll(() => page.getByTestId('releases-table').innerText()).toMatch(/install/);
@@ -355,6 +358,10 @@ describe('failures, limits and other people', () => {
     await dialog.getByRole('button', { name: 'Create store' }).click();
     const refusal = dialog.getByTestId('create-refusal');
     await expect.poll(() => refusal.innerText()).toMatch(/You have 1 of your 1 stores/);
+    // Said before the next try, too.
+    await expect
+      .poll(() => dialog.getByTestId('at-limit-note').innerText())
+      .toMatch(/You own 1 store, your limit/);
     // The fourth create within the minute: rate limited, with the wait.
     await dialog.getByRole('button', { name: 'Create store' }).click();
     await expect
@@ -491,15 +498,40 @@ describe('failures, limits and other people', () => {
     await screenshots(page, 'store-page-390');
   });
 
-  it('a session that ends (the user is disabled) sends the user back to sign in, with a message', async () => {
+  it('an admin disables a user on the Users page: that user’s open session ends, back to sign in with a message', async () => {
     const v = await visitor('omar');
     const { page } = v;
-    const a = await admin.request('PATCH', '/api/v1/users/omar', { disabled: true });
-    expect(a.status).toBe(200);
+    const boss = await visitor('admin');
+    await boss.page.goto('/admin/users');
+    await boss.page.getByRole('button', { name: 'Disable omar' }).click();
+    await boss.page.getByRole('dialog').getByRole('button', { name: 'Disable omar' }).click();
+    await expect
+      .poll(() => boss.page.getByTestId('user-row-omar').getAttribute('data-disabled'))
+      .toBe('true');
     await expect
       .poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible(), { timeout: 20_000 })
       .toBe(true);
     expect(await page.getByRole('status').innerText()).toMatch(/session has ended/i);
     expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('loads from a plain-http origin that is not localhost (a LAN address, an Ingress without TLS)', async () => {
+    // Chromium treats 127.0.0.1 as secure; a name mapped to it is an ordinary http origin, where
+    // a CSP upgrade-insecure-requests would send the scripts to https and leave a blank page.
+    const port = new URL(api.url).port;
+    const other = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ['--no-sandbox', '--host-resolver-rules=MAP storeplane.test 127.0.0.1'],
+    });
+    try {
+      const page = await other.newPage();
+      await page.goto(`http://storeplane.test:${port}/`);
+      await expect
+        .poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible(), { timeout: 15_000 })
+        .toBe(true);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -19,7 +19,15 @@ const refusals = new Set([401, 403, 429]);
  * Whether a finished request goes in the audit log: every mutating request, and every refusal
  * (bad credentials, forbidden, rate limited) and every reveal, whatever its method.
  */
-export function isAudited(method: string, status: number, action: string | undefined): boolean {
+export function isAudited(
+  method: string,
+  status: number,
+  action: string | undefined,
+  anonymousWhoAmI = false,
+): boolean {
+  // "Who am I?" asked with no credentials at all is how the dashboard learns that nobody is
+  // signed in: every visit to the sign-in page, not a refusal worth a line.
+  if (anonymousWhoAmI) return false;
   return !reads.has(method) || refusals.has(status) || action === 'store.credentials.reveal';
 }
 
@@ -34,7 +42,11 @@ export function registerAudit(app: FastifyInstance, db: PlatformDb) {
   app.decorateRequest('auditActorName', undefined);
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const action = request.routeOptions.config.action;
-    if (!isAudited(request.method, reply.statusCode, action)) return;
+    const whoAmI =
+      request.method === 'GET' &&
+      request.routeOptions.url === '/api/v1/session' &&
+      request.authFailure === 'no credentials';
+    if (!isAudited(request.method, reply.statusCode, action, whoAmI)) return;
     try {
       await db.audit.append({
         time: new Date().toISOString(),

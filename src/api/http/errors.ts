@@ -27,6 +27,9 @@ export const forbidden = (message: string, details?: Record<string, unknown>) =>
 export const storeNotFound = (name: string) =>
   new ApiError(404, 'not_found', `No store named "${name}" (or it is not yours).`);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+/** The router's limit on one path parameter (app.ts); a longer one is 414. */
+export const maxParamLength = 256;
+export const uriTooLong = () => new ApiError(414, 'uri_too_long', 'A part of the URL is too long.');
 export const badRequest = (message: string, details?: Record<string, unknown>) =>
   new ApiError(400, 'invalid_request', message, details);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) =>
@@ -81,7 +84,7 @@ function fromFastify(err: FastifyError): ApiError | undefined {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return badRequest('The Content-Length does not match the body.');
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new ApiError(414, 'uri_too_long', 'A part of the URL is too long.');
+      return uriTooLong();
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return badRequest('The URL is malformed.');

@@ -53,6 +53,9 @@ describe('serving the built dashboard', () => {
     expect(r.statusCode).toBe(404);
     expect(r.json()).toMatchObject({ error: { code: 'not_found' } });
     expect((await get('/api')).statusCode).toBe(404);
+    const long = await get(`/api/v1/stores/${'x'.repeat(300)}`);
+    expect(long.statusCode).toBe(414);
+    expect(long.json()).toMatchObject({ error: { code: 'uri_too_long' } });
     expect((await get('/api/v1/known')).json()).toEqual({ ok: true });
   });
 

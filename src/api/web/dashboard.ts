@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../http/errors.ts';
+import { maxParamLength, notFound, uriTooLong } from '../http/errors.ts';
 
 /** Files Vite writes with a content hash in their name: cached for a year. No dot files. */
 const hashedAsset = /^assets\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -29,7 +29,12 @@ export async function dashboardRoutes(app: FastifyInstance, dir: string) {
     { schema: { hide: true }, config: { public: true, rateLimit: false } as never },
     async (request, reply) => {
       const path = request.url.split('?')[0]!;
-      if (path === '/api' || path.startsWith('/api/')) throw notFound(`No endpoint GET ${path}.`);
+      if (path === '/api' || path.startsWith('/api/')) {
+        // What the router answers for an /api path it matches to no route: this catch-all
+        // must not change it (a parameter too long for the router is 414, else 404).
+        if (path.split('/').some((segment) => segment.length > maxParamLength)) throw uriTooLong();
+        throw notFound(`No endpoint GET ${path}.`);
+      }
       const rel = path.slice(1);
       if (hashedAsset.test(rel) && isFile(join(dir, rel)))
         return reply.sendFile(rel, { maxAge: '365d', immutable: true });

@@ -92,8 +92,8 @@ export function AccountPage() {
       <Stack gap={4}>
         <Title order={1}>API tokens</Title>
         <Text>
-          Tokens let programs (the CLI, scripts, the MCP server) call the platform API as you, with the scopes
-          you choose. Send one as <code>Authorization: Bearer &lt;token&gt;</code>.
+          Tokens let programs (scripts, CI jobs, curl) call the platform API as you, with the scopes you
+          choose. Send one as <code>Authorization: Bearer &lt;token&gt;</code>.
         </Text>
       </Stack>
 

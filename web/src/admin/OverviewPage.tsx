@@ -120,7 +120,7 @@ export function OverviewPage() {
 
             <CapCard used={o.cap.used} limit={o.cap.limit} />
 
-            <StatCard title="Failures in the last 24 h" testId="overview-failures">
+            <StatCard title="Failures, last 24 h" testId="overview-failures">
               <Big>{o.failuresLast24h.stores}</Big>
               <Muted>{o.failuresLast24h.stores === 1 ? 'store failed' : 'stores failed'}</Muted>
               {Object.keys(o.failuresLast24h.byReason).length > 0 ? (

@@ -182,7 +182,14 @@ export function StatusBadge({
   testId?: string;
 }) {
   return (
-    <Badge variant="dot" color={color} styles={{ label: { textTransform: 'none' } }} data-testid={testId}>
+    <Badge
+      variant="dot"
+      color={color}
+      // Never cut: a badge's word is the whole point of it.
+      style={{ flexShrink: 0, maxWidth: 'none', overflow: 'visible' }}
+      styles={{ label: { textTransform: 'none', overflow: 'visible' } }}
+      data-testid={testId}
+    >
       {children}
     </Badge>
   );

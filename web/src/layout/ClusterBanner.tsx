@@ -24,7 +24,10 @@ export function ClusterBanner() {
         ? 'MedusaJS stores run for real on this machine’s node. WooCommerce stores become Ready here without serving pages (no WooCommerce image can be built on this machine).'
         : 'Stores become Ready here without serving any page: their pods are simulated.'}{' '}
       To run shops that take orders, start the platform on kind, k3d or a real cluster (set a kube context,
-      then <Code>./bin/storeplane start</Code>), or on a machine that can run the real node.
+      then <Code>./bin/storeplane start</Code>)
+      {data.cluster.realNode
+        ? '.'
+        : ', or start it as root on Linux without --no-real-node: MedusaJS stores then run on a real node.'}
     </Alert>
   );
 }

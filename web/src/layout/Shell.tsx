@@ -97,7 +97,6 @@ function LiveStatus() {
         role="status"
         data-testid="live-status"
         data-status={status}
-        tabIndex={0}
         styles={{ label: { textTransform: 'none' } }}
       >
         {label}

@@ -16,8 +16,9 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CreateStoreRequest, StoreSummary } from '../../../src/api/client/client.ts';
 import { storeNameFrom, storeNameRefusal } from '../../../src/store/naming.ts';
 import { api, ApiFailure, call } from '../api/http.ts';
+import { useSignedIn } from '../api/session.tsx';
 import { usePlatform } from '../api/platform.ts';
-import { upsertStore } from './data.ts';
+import { upsertStore, useStores } from './data.ts';
 import { EngineMark } from './EngineMark.tsx';
 
 type Engine = CreateStoreRequest['engine'];
@@ -45,6 +46,7 @@ const capitalized = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}.`;
 export function CreateStoreDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const qc = useQueryClient();
   const platform = usePlatform();
+  const room = useStoreRoom(opened);
   const [displayName, setDisplayName] = useState('');
   const [name, setName] = useState('');
   const [nameEdited, setNameEdited] = useState(false);
@@ -118,6 +120,12 @@ export function CreateStoreDialog({ opened, onClose }: { opened: boolean; onClos
     <Modal opened={opened} onClose={onClose} title="Create store" size="lg" fullScreen={false}>
       <form onSubmit={submit} noValidate>
         <Stack>
+          {room && room.owned >= room.limit && (
+            <Alert color="orange" variant="light" role="status" data-testid="at-limit-note">
+              You own {room.owned} {room.owned === 1 ? 'store' : 'stores'}, your limit: a new one is refused
+              until you delete one or an admin raises your limit.
+            </Alert>
+          )}
           {created && (
             <Alert color="teal" variant="light" role="status" data-testid="created-note">
               Created “{created.displayName}” ({created.name}). It is in the list as Pending.
@@ -136,7 +144,7 @@ export function CreateStoreDialog({ opened, onClose }: { opened: boolean; onClos
           />
           <TextInput
             label="Name"
-            description="Lower-case letters, digits and “-”; the store’s address and namespace. Cannot be changed later."
+            description="3 to 30 lower-case letters, digits and “-”; the store’s address and namespace. Cannot be changed later."
             required
             maxLength={30}
             value={effectiveName}
@@ -238,4 +246,18 @@ export function CreateStoreDialog({ opened, onClose }: { opened: boolean; onClos
       </form>
     </Modal>
   );
+}
+
+/** How many stores the caller owns and may own, to say so before a create is refused. */
+function useStoreRoom(opened: boolean): { owned: number; limit: number } | undefined {
+  const me = useSignedIn().user.username;
+  const stores = useStores();
+  const limits = useQuery({
+    queryKey: ['limits'],
+    queryFn: () => call(api.GET('/api/v1/limits')),
+    enabled: opened,
+    staleTime: 60_000,
+  });
+  if (!stores.data || !limits.data) return undefined;
+  return { owned: stores.data.filter((s) => s.owner === me).length, limit: limits.data.storeLimit };
 }

@@ -75,7 +75,7 @@ export function Credentials({ name }: { name: string }) {
                 label="Password"
                 value={creds.password}
                 readOnly
-                ff="monospace"
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
                 style={{ flex: 1 }}
                 data-testid="credentials-password"
               />

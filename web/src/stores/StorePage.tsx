@@ -16,6 +16,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import type { StoreDetail } from '../../../src/api/client/client.ts';
 import { api, ApiFailure, call } from '../api/http.ts';
+import { usePlatform } from '../api/platform.ts';
 import { useSignedIn } from '../api/session.tsx';
 import { duration } from '../lib/time.ts';
 import { RelTime } from '../lib/Time.tsx';
@@ -56,6 +57,9 @@ export function StorePage() {
 function StoreView({ store, updatedAt }: { store: StoreDetail; updatedAt: number }) {
   const me = useSignedIn();
   const deleting = store.phase === 'Deleting';
+  const cluster = usePlatform().data?.cluster;
+  // On the simulated cluster only a real node runs anything, and only MedusaJS stores there.
+  const unserved = cluster?.kind === 'simulated' && !(cluster.realNode && store.engine === 'medusa');
   return (
     <Stack>
       <Anchor component={Link} to="/" size="sm">
@@ -88,12 +92,12 @@ function StoreView({ store, updatedAt }: { store: StoreDetail; updatedAt: number
           </Text>
         </Stack>
         <Group>
-          {store.url && (
+          {store.url && !deleting && (
             <Button component="a" href={store.url} target="_blank" rel="noreferrer" variant="light">
               Storefront
             </Button>
           )}
-          {store.adminUrl && (
+          {store.adminUrl && !deleting && (
             <Button component="a" href={store.adminUrl} target="_blank" rel="noreferrer" variant="light">
               Admin
             </Button>
@@ -102,6 +106,11 @@ function StoreView({ store, updatedAt }: { store: StoreDetail; updatedAt: number
         </Group>
       </Group>
 
+      {!deleting && store.url && unserved && (
+        <Text size="sm" c="dimmed" data-testid="links-not-served">
+          These links answer on a real cluster: on the simulated cluster this store’s pods do not run.
+        </Text>
+      )}
       {deleting && (
         <Alert color="grape" variant="light" role="status" data-testid="deleting-note">
           Deleting: everything the store owned is being removed. It disappears from your stores when its
@@ -153,7 +162,8 @@ function Activity({ store }: { store: StoreDetail }) {
         data-testid="activity"
       >
         {store.activity.map((a, i) => (
-          <Group key={`${a.time}-${i}`} component="li" gap="sm" p="xs" wrap="nowrap" align="flex-start">
+          // Wraps on a phone: the message takes a line of its own rather than a sliver beside the badge.
+          <Group key={`${a.time}-${i}`} component="li" gap="sm" p="xs" wrap="wrap" align="flex-start">
             <Text size="xs" w={110} style={{ flexShrink: 0 }}>
               <RelTime iso={a.time} />
             </Text>
@@ -165,7 +175,7 @@ function Activity({ store }: { store: StoreDetail }) {
             >
               {a.reason}
             </Badge>
-            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            <Text size="sm" style={{ overflowWrap: 'anywhere', flex: '1 1 260px' }}>
               {a.message}
             </Text>
           </Group>

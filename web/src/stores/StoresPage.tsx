@@ -16,6 +16,7 @@ import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { StoreSummary } from '../../../src/api/client/client.ts';
+import { useSignedIn } from '../api/session.tsx';
 import { duration } from '../lib/time.ts';
 import { RelTime } from '../lib/Time.tsx';
 import { CreateStoreDialog } from './CreateStoreDialog.tsx';
@@ -30,6 +31,8 @@ const phaseFilters = ['Pending', 'Provisioning', 'Ready', 'Degraded', 'Failed', 
 export function StoresPage() {
   const stores = useStores();
   const stream = useStreamStatus();
+  // Admins see every store: whose it is goes in a column of its own.
+  const admin = useSignedIn().user.role === 'admin';
   const [creating, setCreating] = useState(false);
   const [search, setSearch] = useState('');
   const [phase, setPhase] = useState<string | null>(null);
@@ -101,7 +104,7 @@ export function StoresPage() {
               w={{ base: '47%', xs: 170 }}
             />
           </Group>
-          <StoreTable stores={shown} />
+          <StoreTable stores={shown} showOwner={admin} />
           {shown.length === 0 && <Text c="dimmed">No store matches these filters.</Text>}
         </>
       )}
@@ -110,13 +113,14 @@ export function StoresPage() {
   );
 }
 
-function StoreTable({ stores }: { stores: StoreSummary[] }) {
+function StoreTable({ stores, showOwner }: { stores: StoreSummary[]; showOwner: boolean }) {
   return (
     <Table.ScrollContainer minWidth={900}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="stores-table">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Store</Table.Th>
+            {showOwner && <Table.Th>Owner</Table.Th>}
             <Table.Th>Engine</Table.Th>
             <Table.Th>Plan</Table.Th>
             <Table.Th>Status</Table.Th>
@@ -136,6 +140,7 @@ function StoreTable({ stores }: { stores: StoreSummary[] }) {
                   {s.name}
                 </Text>
               </Table.Td>
+              {showOwner && <Table.Td>{s.owner}</Table.Td>}
               <Table.Td>
                 <EngineMark engine={s.engine} />
               </Table.Td>
@@ -149,7 +154,7 @@ function StoreTable({ stores }: { stores: StoreSummary[] }) {
                 )}
               </Table.Td>
               <Table.Td>
-                {s.url ? (
+                {s.url && s.phase !== 'Deleting' ? (
                   <Stack gap={0}>
                     <Anchor href={s.url} target="_blank" rel="noreferrer" size="sm" data-testid="store-url">
                       Storefront
