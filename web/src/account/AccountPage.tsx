@@ -20,19 +20,9 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import type { CreatedToken, CreateTokenRequest, TokenView } from '../../../src/api/client/client.ts';
 import { api, call } from '../api/http.ts';
 import { useSignedIn } from '../api/session.tsx';
+import { RelTime } from '../lib/Time.tsx';
 import { useNow } from '../lib/useNow.ts';
-import {
-  danger,
-  FailureAlert,
-  fieldError,
-  inputStyles,
-  Muted,
-  primary,
-  ScrollTable,
-  ShownOnce,
-  StatusBadge,
-  When,
-} from '../admin/ui.tsx';
+import { FailureAlert, fieldError, Muted, ScrollTable, ShownOnce, StatusBadge } from '../admin/ui.tsx';
 
 type Scope = CreateTokenRequest['scopes'][number];
 
@@ -194,20 +184,20 @@ export function AccountPage() {
                       </Group>
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <When iso={t.createdAt} now={now} />
+                      <RelTime iso={t.createdAt} />
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
                       {expired ? (
                         <Group gap={6} wrap="nowrap">
                           <StatusBadge color="red">Expired</StatusBadge>
-                          <When iso={t.expiresAt} now={now} />
+                          <RelTime iso={t.expiresAt} />
                         </Group>
                       ) : (
-                        <When iso={t.expiresAt} now={now} empty="Never" />
+                        <RelTime iso={t.expiresAt} empty="Never" />
                       )}
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <When iso={t.lastUsedAt} now={now} empty="Never" />
+                      <RelTime iso={t.lastUsedAt} empty="Never" />
                     </Table.Td>
                     <Table.Td>
                       <Button
@@ -249,7 +239,7 @@ export function AccountPage() {
               <Button variant="default" onClick={() => setRevoking(undefined)}>
                 Cancel
               </Button>
-              <Button color={danger} loading={revoke.isPending} onClick={() => revoke.mutate(revoking)}>
+              <Button color="red" loading={revoke.isPending} onClick={() => revoke.mutate(revoking)}>
                 Revoke token
               </Button>
             </Group>
@@ -300,7 +290,6 @@ function CreateTokenForm({ admin, onCreated }: { admin: boolean; onCreated: (tok
           </Title>
           <FailureAlert error={create.error} fields={['name', 'scopes', 'expiresInDays']} />
           <TextInput
-            styles={inputStyles}
             label="Name"
             description="What it is for, e.g. “CI deploys”."
             required
@@ -314,7 +303,6 @@ function CreateTokenForm({ admin, onCreated }: { admin: boolean; onCreated: (tok
             error={problems.name ?? fieldError(create.error, 'name')}
           />
           <Checkbox.Group
-            styles={inputStyles}
             label="Scopes"
             description="What the token may do; it can never do more than you can."
             required
@@ -327,18 +315,11 @@ function CreateTokenForm({ admin, onCreated }: { admin: boolean; onCreated: (tok
           >
             <Stack gap="xs" mt="xs">
               {choices.map((c) => (
-                <Checkbox
-                  key={c.value}
-                  value={c.value}
-                  label={c.value}
-                  description={c.description}
-                  styles={inputStyles}
-                />
+                <Checkbox key={c.value} value={c.value} label={c.value} description={c.description} />
               ))}
             </Stack>
           </Checkbox.Group>
           <Radio.Group
-            styles={inputStyles}
             label="Expires after"
             value={expiry}
             onChange={setExpiry}
@@ -356,12 +337,7 @@ function CreateTokenForm({ admin, onCreated }: { admin: boolean; onCreated: (tok
             </Muted>
           )}
           <Group>
-            <Button
-              type="submit"
-              color={primary}
-              leftSection={<IconKey size={16} aria-hidden />}
-              loading={create.isPending}
-            >
+            <Button type="submit" leftSection={<IconKey size={16} aria-hidden />} loading={create.isPending}>
               Create token
             </Button>
           </Group>

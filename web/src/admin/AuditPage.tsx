@@ -17,18 +17,8 @@ import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import type { AuditEntry, AuditQuery } from '../../../src/api/client/client.ts';
 import { api, call } from '../api/http.ts';
-import { useNow } from '../lib/useNow.ts';
-import {
-  FailureAlert,
-  fieldError,
-  inputStyles,
-  Muted,
-  mutedColor,
-  primary,
-  ScrollTable,
-  StatusBadge,
-  When,
-} from './ui.tsx';
+import { RelTime } from '../lib/Time.tsx';
+import { FailureAlert, fieldError, Muted, ScrollTable, StatusBadge } from './ui.tsx';
 
 const pageSize = 50;
 const filterNames = ['actor', 'action', 'outcome', 'target', 'since', 'until'] as const;
@@ -104,7 +94,6 @@ function detailsWords(details: AuditEntry['details']): string {
 
 /** Admins: who did what, newest first, with filters; "Older" pages back with `before`. */
 export function AuditPage() {
-  const now = useNow();
   const [params, setParams] = useSearchParams();
   const filters = readFilters(params);
   const filterKey = JSON.stringify(filters);
@@ -178,7 +167,6 @@ export function AuditPage() {
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
             <TextInput
-              styles={inputStyles}
               label="Actor"
               placeholder="User name"
               value={draft.actor}
@@ -186,7 +174,6 @@ export function AuditPage() {
               error={fieldError(error, 'actor')}
             />
             <TextInput
-              styles={inputStyles}
               label="Action"
               placeholder="e.g. store.create"
               list="audit-actions"
@@ -195,7 +182,6 @@ export function AuditPage() {
               error={fieldError(error, 'action')}
             />
             <NativeSelect
-              styles={inputStyles}
               label="Outcome"
               data={outcomes}
               value={draft.outcome}
@@ -203,7 +189,6 @@ export function AuditPage() {
               error={fieldError(error, 'outcome')}
             />
             <TextInput
-              styles={inputStyles}
               label="Target"
               placeholder="e.g. store:shop or user:alice"
               value={draft.target}
@@ -211,7 +196,6 @@ export function AuditPage() {
               error={fieldError(error, 'target')}
             />
             <TextInput
-              styles={inputStyles}
               label="Since"
               type="datetime-local"
               value={draft.since}
@@ -219,7 +203,6 @@ export function AuditPage() {
               error={fieldError(error, 'since')}
             />
             <TextInput
-              styles={inputStyles}
               label="Until"
               type="datetime-local"
               value={draft.until}
@@ -233,7 +216,7 @@ export function AuditPage() {
             ))}
           </datalist>
           <Group gap="sm">
-            <Button type="submit" color={primary} leftSection={<IconFilter size={16} aria-hidden />}>
+            <Button type="submit" leftSection={<IconFilter size={16} aria-hidden />}>
               Apply filters
             </Button>
             <Button
@@ -282,7 +265,7 @@ export function AuditPage() {
             {entries.map((e) => (
               <Table.Tr key={e.id} data-testid="audit-row" data-id={e.id}>
                 <Table.Td style={{ whiteSpace: 'nowrap' }} data-testid="audit-time">
-                  <When iso={e.time} now={now} />
+                  <RelTime iso={e.time} />
                 </Table.Td>
                 <Table.Td data-testid="audit-action">
                   <Text size="sm" ff="monospace">
@@ -302,7 +285,7 @@ export function AuditPage() {
                       {detailsWords(e.details)}
                     </Text>
                   )}
-                  <Text size="xs" style={{ color: mutedColor }}>
+                  <Text size="xs" c="dimmed">
                     HTTP {e.status}
                     {e.ip ? ` · ${e.ip}` : ''}
                     {e.requestId ? ` · request ${e.requestId}` : ''}

@@ -18,9 +18,9 @@ import { Link } from 'react-router';
 import { api, call } from '../api/http.ts';
 import { usePlatform } from '../api/platform.ts';
 import { duration } from '../lib/time.ts';
-import { useNow } from '../lib/useNow.ts';
+import { RelTime } from '../lib/Time.tsx';
 import { phaseColors } from '../stores/PhaseBadge.tsx';
-import { FailureAlert, linkColor, Muted, mutedColor, StatusBadge, When } from './ui.tsx';
+import { FailureAlert, Muted, StatusBadge } from './ui.tsx';
 
 const phases = ['Pending', 'Provisioning', 'Ready', 'Degraded', 'Failed', 'Deleting'] as const;
 const engineTitles: Record<string, string> = { woocommerce: 'WooCommerce', medusa: 'MedusaJS' };
@@ -53,7 +53,6 @@ function Big({ children, testId }: { children: ReactNode; testId?: string }) {
 
 /** The fleet at a glance for admins: phases, engines, the global cap, failures, provisioning times. */
 export function OverviewPage() {
-  const now = useNow();
   const platform = usePlatform();
   const overview = useQuery({
     queryKey: ['overview'],
@@ -71,7 +70,7 @@ export function OverviewPage() {
         <Group gap="sm">
           {overview.dataUpdatedAt > 0 && (
             <Muted>
-              Updated <When iso={new Date(overview.dataUpdatedAt).toISOString()} now={now} />
+              Updated <RelTime iso={new Date(overview.dataUpdatedAt).toISOString()} />
             </Muted>
           )}
           <Button
@@ -208,12 +207,7 @@ export function OverviewPage() {
                   <Paper component="li" key={s.name} withBorder p="sm" data-testid={`attention-${s.name}`}>
                     <Stack gap={4}>
                       <Group justify="space-between" gap="xs">
-                        <Anchor
-                          component={Link}
-                          to={`/stores/${encodeURIComponent(s.name)}`}
-                          fw={600}
-                          style={{ color: linkColor }}
-                        >
+                        <Anchor component={Link} to={`/stores/${encodeURIComponent(s.name)}`} fw={600}>
                           {s.name}
                         </Anchor>
                         <StatusBadge color={phaseColors[s.phase] ?? 'gray'}>{s.phase}</StatusBadge>
@@ -255,7 +249,7 @@ function CapCard({ used, limit }: { used: number; limit: number }) {
         size="lg"
         aria-label={`${used} of ${limit} stores of the global cap`}
       />
-      <Text size="sm" style={{ color: mutedColor }}>
+      <Text size="sm" c="dimmed">
         {left === 0 ? 'The cap is reached: no new store can be created.' : `${left} more can be created.`}
       </Text>
     </StatCard>

@@ -20,19 +20,8 @@ import { type FormEvent, useState } from 'react';
 import type { CreatedUser, UpdateUserRequest, UserView } from '../../../src/api/client/client.ts';
 import { api, call } from '../api/http.ts';
 import { useSignedIn } from '../api/session.tsx';
-import { useNow } from '../lib/useNow.ts';
-import {
-  danger,
-  FailureAlert,
-  fieldError,
-  inputStyles,
-  Muted,
-  primary,
-  ScrollTable,
-  ShownOnce,
-  StatusBadge,
-  When,
-} from './ui.tsx';
+import { RelTime } from '../lib/Time.tsx';
+import { FailureAlert, fieldError, Muted, ScrollTable, ShownOnce, StatusBadge } from './ui.tsx';
 
 type Role = UserView['role'];
 const roles = [
@@ -51,7 +40,6 @@ function limitWords(limit: number | null, platformDefault: number | undefined): 
 /** Admins: every user, with their role and state; create users, disable or enable them, set their limits. */
 export function UsersPage() {
   const session = useSignedIn();
-  const now = useNow();
   const queryClient = useQueryClient();
   const users = useQuery({ queryKey: usersKey, queryFn: () => call(api.GET('/api/v1/users')) });
   // The session's limit is the platform default when the admin has no limit of their own.
@@ -86,7 +74,6 @@ export function UsersPage() {
       <Group justify="space-between" align="center">
         <Title order={1}>Users</Title>
         <Button
-          color={primary}
           leftSection={<IconUserPlus size={18} aria-hidden />}
           onClick={() => {
             setNotice(undefined);
@@ -164,7 +151,7 @@ export function UsersPage() {
                     {limitWords(u.storeLimit, platformDefault)}
                   </Table.Td>
                   <Table.Td>
-                    <When iso={u.createdAt} now={now} />
+                    <RelTime iso={u.createdAt} />
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap" justify="flex-end">
@@ -261,7 +248,7 @@ export function UsersPage() {
                 Cancel
               </Button>
               <Button
-                color={danger}
+                color="red"
                 loading={setDisabled.isPending}
                 onClick={() => setDisabled.mutate({ username: disabling.username, disabled: true })}
               >
@@ -334,9 +321,7 @@ function CreateUserModal({
             note="Copy it now: you will not see it again."
           />
           <Group justify="flex-end">
-            <Button color={primary} onClick={close}>
-              Done
-            </Button>
+            <Button onClick={close}>Done</Button>
           </Group>
         </Stack>
       ) : (
@@ -344,7 +329,6 @@ function CreateUserModal({
           <Stack>
             <FailureAlert error={create.error} fields={['username', 'role', 'password', 'storeLimit']} />
             <TextInput
-              styles={inputStyles}
               label="User name"
               description="Letters, digits, “.”, “_” and “-”."
               required
@@ -356,7 +340,6 @@ function CreateUserModal({
               error={fieldError(create.error, 'username')}
             />
             <NativeSelect
-              styles={inputStyles}
               label="Role"
               data={roles}
               value={role}
@@ -364,7 +347,6 @@ function CreateUserModal({
               error={fieldError(create.error, 'role')}
             />
             <PasswordInput
-              styles={inputStyles}
               label="Password"
               description="At least 12 characters. Leave it empty to have one generated; it is shown once."
               autoComplete="new-password"
@@ -373,7 +355,6 @@ function CreateUserModal({
               error={fieldError(create.error, 'password')}
             />
             <NumberInput
-              styles={inputStyles}
               label="Store limit"
               description={`Leave it empty for the platform default${platformDefault === undefined ? '' : ` (${platformDefault})`}.`}
               min={0}
@@ -388,7 +369,7 @@ function CreateUserModal({
               <Button variant="default" onClick={close}>
                 Cancel
               </Button>
-              <Button type="submit" color={primary} loading={create.isPending} disabled={!username.trim()}>
+              <Button type="submit" loading={create.isPending} disabled={!username.trim()}>
                 Create user
               </Button>
             </Group>
@@ -445,7 +426,6 @@ function EditUserModal({
         <Stack>
           <FailureAlert error={save.error} fields={['role', 'storeLimit']} />
           <NativeSelect
-            styles={inputStyles}
             label="Role"
             data={roles}
             value={role}
@@ -455,7 +435,6 @@ function EditUserModal({
             error={fieldError(save.error, 'role')}
           />
           <Checkbox
-            styles={inputStyles}
             label={`Use the platform default${platformDefault === undefined ? '' : ` (${platformDefault} stores)`}`}
             checked={useDefault}
             onChange={(e) => {
@@ -464,7 +443,6 @@ function EditUserModal({
             }}
           />
           <NumberInput
-            styles={inputStyles}
             label="Store limit"
             description="How many stores this user may own at once."
             min={0}
@@ -487,7 +465,7 @@ function EditUserModal({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" color={primary} loading={save.isPending}>
+            <Button type="submit" loading={save.isPending}>
               Save
             </Button>
           </Group>

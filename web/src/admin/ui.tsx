@@ -13,7 +13,6 @@ import {
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { ApiFailure } from '../api/http.ts';
-import { exactTime, relativeTime } from '../lib/time.ts';
 
 /**
  * Small pieces the admin and account pages share: secondary text with enough contrast, API errors
@@ -21,20 +20,9 @@ import { exactTime, relativeTime } from '../lib/time.ts';
  * and times as "3 min ago" with the exact time in the title.
  */
 
-// Colours by role. Their contrast (WCAG AA) comes from the theme (theme.ts), in one place.
-export const mutedColor = 'var(--mantine-color-dimmed)';
-export const errorColor = 'var(--mantine-color-error)';
-export const primary = 'blue';
-export const danger = 'red';
-/** For inputs: descriptions in the muted colour. */
-export const inputStyles = {
-  description: { color: mutedColor },
-};
-export const linkColor = 'var(--mantine-color-anchor)';
-
 export function Muted({ children, size = 'sm' }: { children: ReactNode; size?: MantineSize }) {
   return (
-    <Text size={size} style={{ color: mutedColor }}>
+    <Text size={size} c="dimmed">
       {children}
     </Text>
   );
@@ -103,24 +91,6 @@ export function ScrollTable({
         {children}
       </Table>
     </Table.ScrollContainer>
-  );
-}
-
-/** "3 min ago", the exact time in the title; `empty` when there is no time. */
-export function When({
-  iso,
-  now,
-  empty = 'Never',
-}: {
-  iso: string | null | undefined;
-  now: number;
-  empty?: string;
-}) {
-  if (!iso) return <>{empty}</>;
-  return (
-    <time dateTime={iso} title={exactTime(iso)}>
-      {relativeTime(iso, now)}
-    </time>
   );
 }
 

@@ -1,15 +1,16 @@
-import { Tooltip } from '@mantine/core';
 import { exactTime, relativeTime } from './time.ts';
 import { useNow } from './useNow.ts';
 
-/** A relative time ("3 minutes ago") with the exact time on hover and in the markup. */
-export function RelTime({ iso }: { iso: string }) {
+/**
+ * A relative time ("3 minutes ago") that stays true as time passes, with the exact time on
+ * hover (title) and in the markup; `empty` when there is no time (never used, never expires).
+ */
+export function RelTime({ iso, empty = 'Never' }: { iso: string | null | undefined; empty?: string }) {
   const now = useNow();
+  if (!iso) return <>{empty}</>;
   return (
-    <Tooltip label={exactTime(iso)}>
-      <time dateTime={iso} title={exactTime(iso)} tabIndex={0}>
-        {relativeTime(iso, now)}
-      </time>
-    </Tooltip>
+    <time dateTime={iso} title={exactTime(iso)}>
+      {relativeTime(iso, now)}
+    </time>
   );
 }
