@@ -27,7 +27,13 @@ export interface OfflineApi {
 export async function buildOfflineApi(): Promise<OfflineApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'storeplane-openapi-'));
   const log = pino({ level: 'silent' });
-  const stores: StoreReader = { synced: () => true, list: () => [], get: () => undefined };
+  const stores: StoreReader = {
+    synced: () => true,
+    list: () => [],
+    get: () => undefined,
+    observe: () => {},
+    observeDeleted: () => {},
+  };
   const offline = (): never => {
     throw new Error('no cluster: this API instance was built for its OpenAPI document only');
   };

@@ -43,7 +43,8 @@ Usage:
       --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
       --chart-values <engine>=<file>  (the environment's values, e.g. charts/woocommerce-store/values-prod.yaml;
                                        the operator's per-store values are layered over them)
-      --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}})
+      --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}}; a quota may add
+        resources the plans leave out, such as requests.ephemeral-storage or count/jobs.batch)
       --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace;
                                        repeatable, e.g. the operator's own role, then the API's:
                                        storeplane-api-store-reader:storeplane-system/storeplane-api)

@@ -5,8 +5,16 @@ import { type Plan, plans } from './schema.ts';
 const quantity = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
 /**
+ * Resources a ResourceQuota can bound besides the ones every plan sets (kubernetes.io
+ * "Resource Quotas"): a quota may add them (say, scratch disk or Jobs), nothing else.
+ */
+const extraQuotaKey =
+  /^(requests\.ephemeral-storage|limits\.ephemeral-storage|ephemeral-storage|configmaps|secrets|replicationcontrollers|resourcequotas|count\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?|[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.storageclass\.storage\.k8s\.io\/(requests\.storage|persistentvolumeclaims))$/;
+
+/**
  * Plan limits with an operator's overrides (YAML: `<plan>: {quota: {...}, containerMax: {...}}`)
- * merged over the defaults. Unknown plans or keys and malformed quantities are errors.
+ * merged over the defaults. Unknown plans or keys and malformed quantities are errors; a quota
+ * may also add a resource it can bound that the defaults leave out (`extraQuotaKey`).
  */
 export function mergePlanOverrides(text: string): Record<Plan, PlanLimits> {
   const doc = (yaml.load(text) ?? {}) as Record<string, unknown>;
@@ -24,7 +32,8 @@ function merge(target: Record<string, unknown>, override: unknown, path: string)
     throw new Error(`plans: ${path} must be a mapping`);
   for (const [key, value] of Object.entries(override)) {
     const here = `${path}.${key}`;
-    if (!(key in target)) throw new Error(`plans: unknown key ${here}`);
+    const addable = /^[^.]+\.quota$/.test(path) && extraQuotaKey.test(key);
+    if (!(key in target) && !addable) throw new Error(`plans: unknown key ${here}`);
     if (typeof target[key] === 'object') merge(target[key] as Record<string, unknown>, value, here);
     else if (typeof value !== 'string' && typeof value !== 'number')
       throw new Error(`plans: ${here} must be a quantity such as "500m" or "2Gi"`);

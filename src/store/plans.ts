@@ -18,6 +18,8 @@ export interface PlanLimits {
     services: string;
     'services.loadbalancers': string;
     'services.nodeports': string;
+    /** Any other resource a quota can bound, added by a plans file (plan-overrides.ts). */
+    [resource: string]: string;
   };
   /** Per-container defaults for anything that declares no resources. */
   containerDefaults: { request: { cpu: string; memory: string }; limit: { cpu: string; memory: string } };

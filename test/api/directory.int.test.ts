@@ -169,6 +169,32 @@ describe('StoreDirectory and ChangeFeed against the API server', () => {
     );
     expect(told.length).toBe(directory.list().length);
   });
+
+  it("reads back the API's own writes at once; an older event or write never undoes one, nor revives a deleted store", async () => {
+    const created = await createStore('ryw', 'alice');
+    const name = created.metadata.name;
+    directory.observe(created);
+    // The create's own answer, before any watch event could be awaited.
+    expect(directory.get(name)?.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+    const first = await rename(name, 'Shop RYW 1');
+    const second = await rename(name, 'Shop RYW 2');
+    directory.observe(second);
+    expect(directory.get(name)?.spec.displayName).toBe('Shop RYW 2');
+    directory.observe(first); // late: as a watch event of the earlier write would arrive
+    expect(directory.get(name)?.spec.displayName).toBe('Shop RYW 2');
+    await sleep(300); // the watch's own events for both writes change nothing either
+    expect(directory.get(name)?.spec.displayName).toBe('Shop RYW 2');
+
+    // Deleted at once (no finalizer): gone from the next read, and a late event does not bring it back.
+    const gone = await clients.raw.request<{ kind: string }>('DELETE', storePath(name));
+    expect(gone.kind).toBe('Status'); // what the API's delete gets for a store without a finalizer
+    directory.observeDeleted(second);
+    expect(directory.get(name)).toBeUndefined();
+    directory.observe(second);
+    expect(directory.get(name)).toBeUndefined();
+    await sleep(300);
+    expect(directory.get(name)).toBeUndefined();
+  });
 });
 
 interface SseEvent {

@@ -67,6 +67,8 @@ describe('a member provisions stores through the API', () => {
       expect(a.status, a.text).toBe(201);
       expect(a.headers.get('location')).toBe(`/api/v1/stores/${name}`);
       expect(a.body).toMatchObject({ name, engine, owner: 'mia', plan: 'small', phase: 'Pending' });
+      // Read-your-writes: the very next read has it, whether or not the watch has brought it yet.
+      expect((await get(mia, name)).status).toBe(200);
     }
     const list = await mia.request<{ stores: StoreSummary[] }>('GET', '/api/v1/stores');
     expect(list.body.stores.map((s) => s.name).sort()).toEqual(Object.values(names).sort());

@@ -118,16 +118,19 @@ describe('failures a person can act on', () => {
   });
 
   it('a setup hook that can never run fails within seconds, not at the Helm timeout', async () => {
-    // Room for the web and database pods only: the post-install setup Job's pod is refused, and
-    // Helm would wait for it until its 600 s timeout.
-    const twoPods = join(c.dataDir, 'two-pods.yaml');
-    await writeFile(twoPods, 'small:\n  quota:\n    pods: 2\n');
+    // No ephemeral storage: the web and database pods ask for none, the post-install setup Job's
+    // pod asks for some and is refused, and Helm would wait for it until its 600 s timeout. (A pod
+    // count left a race: a setup pod made before the web pod ran, and the web pod took its place.)
+    const twoPods = join(c.dataDir, 'no-scratch.yaml');
+    await writeFile(twoPods, "small:\n  quota:\n    requests.ephemeral-storage: '0'\n");
     await runOperator(['--plans', twoPods]);
     const t0 = Date.now();
     await c.kubectl(['apply', '-f', '-'], storeYaml('hook-blocked'));
     const failed = await waitForStore(c, 'hook-blocked', stalled, 150_000, 'Stalled');
     expect(failed.status?.lastFailure?.reason).toBe('QuotaExceeded');
-    expect(failed.status?.lastFailure?.message).toMatch(/exceeded quota: store-quota.*pods/);
+    expect(failed.status?.lastFailure?.message).toMatch(
+      /exceeded quota: store-quota.*requested: requests\.ephemeral-storage=16Mi/,
+    );
     expect(failed.status?.failures).toBe(2);
     process.stderr.write(`[failures test] hook-blocked store Stalled after ${(Date.now() - t0) / 1000}s\n`);
     // Helm was stopped, not killed: no revision is left pending-*.

@@ -23,7 +23,11 @@ export function storeCluster(clients: KubeClients, log: Logger): StoreCluster {
       return raw.request<Store>('POST', collection, { body: store, query: { fieldValidation: 'Strict' } });
     },
     async delete(name) {
-      await raw.request('DELETE', one(name), { body: { propagationPolicy: 'Background' } });
+      const res = await raw.request<Store | { kind: 'Status' }>('DELETE', one(name), {
+        body: { propagationPolicy: 'Background' },
+      });
+      // A Store held by a finalizer comes back with its deletionTimestamp; one removed at once, as a Status.
+      return res.kind === storeKind ? (res as Store) : undefined;
     },
     requestRetry(name, at) {
       return raw.request<Store>('PATCH', one(name), {

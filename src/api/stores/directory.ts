@@ -29,6 +29,8 @@ export const storeCollectionPath = `/apis/${storeResource.group}/${storeResource
  */
 export class StoreDirectory {
   private readonly stores = new Map<string, Store>();
+  /** uids of stores seen deleted (the latest 1,024): a late event or write of theirs is stale. */
+  private readonly gone = new Set<string>();
   private readonly listeners = new Set<StoreChangeListener>();
   private informer?: ReturnType<typeof resilientInformer<KubernetesObject>>;
   private started?: Promise<void>;
@@ -87,6 +89,20 @@ export class StoreDirectory {
     return this.stores.get(name);
   }
 
+  /**
+   * Takes in a store as one of the API's own writes returned it (create, retry, delete), so the
+   * caller's next read shows its write even before the watch brings it (read-your-writes). The
+   * watch event for the same write is then a no-op, and an older one is ignored.
+   */
+  observe(store: Store): void {
+    if (this.isSynced) this.upsert(store);
+  }
+
+  /** Takes in a delete of the API's that removed the store at once (it had no finalizer). */
+  observeDeleted(store: Store): void {
+    if (this.isSynced) this.remove(store);
+  }
+
   /** Told of every change after it is in the directory (so `list()` inside it already shows it). */
   onChange(fn: StoreChangeListener): () => void {
     this.listeners.add(fn);
@@ -125,9 +141,10 @@ export class StoreDirectory {
     if (this.stopped) return;
     const store = withKind(obj);
     const name = store.metadata.name;
+    if (store.metadata.uid && this.gone.has(store.metadata.uid)) return;
     let had = this.stores.get(name);
     const rv = store.metadata.resourceVersion;
-    if (had && rv !== undefined && had.metadata.resourceVersion === rv) return;
+    if (had && had.metadata.uid === store.metadata.uid && !isNewer(rv, had.metadata.resourceVersion)) return;
     if (had && had.metadata.uid !== store.metadata.uid) {
       // Deleted and made again under the same name while the watch was down: two stores, not one.
       this.stores.delete(name);
@@ -143,7 +160,12 @@ export class StoreDirectory {
   private remove(obj: Store): void {
     if (this.stopped) return;
     const had = this.stores.get(obj.metadata.name);
-    if (!had || (obj.metadata.uid && had.metadata.uid && obj.metadata.uid !== had.metadata.uid)) return;
+    const uid = obj.metadata.uid;
+    if (uid) {
+      this.gone.add(uid);
+      if (this.gone.size > 1024) this.gone.delete(this.gone.values().next().value as string);
+    }
+    if (!had || (uid && had.metadata.uid && uid !== had.metadata.uid)) return;
     this.stores.delete(obj.metadata.name);
     this.sorted = undefined;
     this.emit('delete', withKind(obj), had);
@@ -161,6 +183,17 @@ export class StoreDirectory {
       }
     }
   }
+}
+
+/**
+ * Whether resourceVersion `rv` is later than `than` for the same object. The API server's are
+ * etcd revisions, integers that grow with every write; any other form can only be told apart,
+ * so it counts as newer unless equal.
+ */
+export function isNewer(rv: string | undefined, than: string | undefined): boolean {
+  if (rv === undefined || than === undefined) return true;
+  if (/^[0-9]+$/.test(rv) && /^[0-9]+$/.test(than)) return BigInt(rv) > BigInt(than);
+  return rv !== than;
 }
 
 /** List items can come without apiVersion and kind; every Store handed out has them. */

@@ -193,6 +193,7 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
           throw err;
         }
       });
+      ctx.stores.observe(created);
       request.auditDetails = { engine: spec.engine, plan: spec.plan };
       return reply.code(201).header('location', `/api/v1/stores/${name}`).send(storeSummary(created));
     },
@@ -211,18 +212,25 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
     },
     async (request, reply) => {
       const store = visibleStore(request, (request.params as { name: string }).name);
+      let left: Store | undefined = store;
       if (!store.metadata.deletionTimestamp) {
         try {
-          await ctx.cluster.delete(store.metadata.name);
+          left = await ctx.cluster.delete(store.metadata.name);
         } catch (err) {
           if ((err as { code?: number }).code !== 404) throw err;
+          left = undefined;
         }
+        // Held by the operator's finalizer: Deleting from this read on; gone at once (no finalizer
+        // yet): gone from this read on. Either way no later read shows the store as it was.
+        if (left) ctx.stores.observe(left);
+        else ctx.stores.observeDeleted(store);
       }
+      const was = left ?? store;
       const deleting = {
-        ...store,
+        ...was,
         metadata: {
-          ...store.metadata,
-          deletionTimestamp: store.metadata.deletionTimestamp ?? new Date().toISOString(),
+          ...was.metadata,
+          deletionTimestamp: was.metadata.deletionTimestamp ?? new Date().toISOString(),
         },
       };
       return reply.code(202).send(storeSummary(deleting));
@@ -247,6 +255,7 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
       if (store.metadata.deletionTimestamp)
         throw conflict('store_deleting', 'The store is being deleted; it cannot be retried.');
       const patched = await ctx.cluster.requestRetry(store.metadata.name, new Date().toISOString());
+      ctx.stores.observe(patched);
       return reply.code(202).send(storeSummary(patched));
     },
   );
