@@ -1,7 +1,12 @@
-// Writes the Store CRD generated from the schema; a unit test fails when the file drifts.
-import { writeFile } from 'node:fs/promises';
-import { crdPath } from '../src/store/crd-file.ts';
+// Writes the Store CRD generated from the schema, to deploy/crds and into the platform chart;
+// a unit test fails when either file drifts.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { chartCrdPath, crdPath } from '../src/store/crd-file.ts';
 import { renderStoreCrd } from '../src/store/crd.ts';
 
-await writeFile(crdPath, renderStoreCrd());
-process.stdout.write(`wrote ${crdPath}\n`);
+for (const path of [crdPath, chartCrdPath]) {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, renderStoreCrd());
+  process.stdout.write(`wrote ${path}\n`);
+}

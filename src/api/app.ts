@@ -35,6 +35,8 @@ export interface BuildOptions {
   loggerInstance: ApiContext['log'];
   /** The built dashboard (web/dist) served at `/`; absent: no dashboard, the API alone. */
   dashboardDir?: string;
+  /** false: /metrics is served on a listener of its own (server.ts), not on this public one. */
+  metricsRoute?: boolean;
 }
 
 /**
@@ -185,12 +187,13 @@ export async function buildApi(
         .send({ ready: checks.database && checks.stores, checks });
     },
   );
-  app.get(
-    '/metrics',
-    { schema: { hide: true }, config: { public: true, rateLimit: false } as never },
-    async (_request, reply) =>
-      reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
-  );
+  if (opts.metricsRoute !== false)
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, config: { public: true, rateLimit: false } as never },
+      async (_request, reply) =>
+        reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+    );
   app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
     app.swagger(),
   );

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { makeClients } from '../kube/clients.ts';
@@ -23,10 +25,17 @@ export interface ApiServerOptions {
   log: Logger;
   /** The built dashboard to serve at `/` (web/dist), when there is one. */
   dashboardDir?: string;
+  /**
+   * Where to serve /metrics instead of the public port: behind an Ingress the public port is the
+   * world's, and the metrics (stores by phase, request counts) are for Prometheus only.
+   */
+  metricsAddress?: { host: string; port: number };
 }
 
 export interface ApiServer {
   url: string;
+  /** The /metrics listener's URL, when metricsAddress was given. */
+  metricsUrl?: string;
   bootstrap: BootstrapResult;
   close(): Promise<void>;
 }
@@ -57,8 +66,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     {
       loggerInstance: o.log,
       ...(o.dashboardDir ? { dashboardDir: o.dashboardDir } : {}),
+      metricsRoute: !o.metricsAddress,
     },
   );
+  const metricsServer = o.metricsAddress ? await serveMetrics(ctx, o.metricsAddress) : undefined;
   // Not awaited: the server answers /healthz at once and /readyz says when the cache is in.
   directory.start().catch((err: unknown) => o.log.error({ err }, 'the store cache did not start'));
   const address = await app.listen({ host: o.host, port: o.port });
@@ -69,11 +80,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
     );
   }, 10 * 60_000);
   sweep.unref();
+  const m = metricsServer?.address() as AddressInfo | undefined;
   return {
     url: address,
+    ...(m ? { metricsUrl: `http://${m.family === 'IPv6' ? `[${m.address}]` : m.address}:${m.port}` } : {}),
     bootstrap,
     async close() {
       clearInterval(sweep);
+      metricsServer?.close();
       shutdown.abort();
       await app.close();
       await directory.stop();
@@ -81,4 +95,23 @@ export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
       await db.close();
     },
   };
+}
+
+/** GET /metrics on a listener of its own; anything else is 404. */
+async function serveMetrics(ctx: ApiContext, at: { host: string; port: number }): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    ctx.metrics.registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, resolve);
+  });
+  return server;
 }

@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { apiConfig, type ApiConfig, type ApiConfigOverrides } from '../api/config.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { builtDashboard } from './dashboard.ts';
-import { UsageError } from './operator.ts';
+import { metricsAddress, UsageError } from './operator.ts';
 
 export interface ApiFlags {
   'data-dir'?: string;
@@ -18,6 +18,7 @@ export interface ApiFlags {
   'api-config'?: string;
   'cors-origin'?: string[];
   'trust-proxy'?: boolean;
+  'metrics-bind-address'?: string;
 }
 
 /** Pino for the API: credentials that could reach a log line are redacted by path. */
@@ -105,11 +106,15 @@ export async function startApi(
     config,
     adminPasswordFile: f['admin-password-file'],
     log: apiLogger(),
+    ...(f['metrics-bind-address']
+      ? { metricsAddress: metricsAddress({ 'metrics-bind-address': f['metrics-bind-address'] }) }
+      : {}),
     ...(dashboardDir ? { dashboardDir } : {}),
   });
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (dashboardDir) say(`Storeplane dashboard at ${server.url}/`);
   say(`Storeplane API at ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json)`);
+  if (server.metricsUrl) say(`Metrics at ${server.metricsUrl}/metrics`);
   if (server.bootstrap.created && server.bootstrap.passwordFile) {
     say(
       `First start: created the user "admin". Its password is in ${server.bootstrap.passwordFile} (mode 0600).`,

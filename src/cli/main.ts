@@ -8,6 +8,7 @@ import {
   realNodePreflight,
 } from './dev-cluster.ts';
 import { runApi } from './api.ts';
+import { devDockerCluster, isDockerClusterCommand } from './docker-cluster/run.ts';
 import { runOperator, UsageError } from './operator.ts';
 import { start } from './start.ts';
 
@@ -25,6 +26,7 @@ Usage:
       --admin-password-file F (the first admin's password; else generated into D)
       --api-config F (YAML: limits, rateLimits, bodyLimit, sessionTtlSeconds, ... see src/api/config.ts)
       --cors-origin URL (repeatable; no CORS without it)  --trust-proxy (behind an Ingress)
+      --metrics-bind-address HOST:PORT (/metrics there instead of on the public port)
   storeplane dev cluster up [--dir D] [--nodes N] [--real-node]
                                             --real-node: also a node that runs containers (root,
                                             containerd, runc); builds its binaries and images once
@@ -32,8 +34,13 @@ Usage:
   storeplane dev cluster down [--dir D]     stop it and delete its data
   storeplane dev real-node preflight        say what keeps this machine from running a real node
                                             (exit 1 when anything does)
+  storeplane dev kind|k3d up|down [--name N] [--dry-run] [--skip-build]
+                                            a kind or k3d cluster in Docker with ingress-nginx,
+                                            the images built and loaded, the platform chart
+                                            installed (http://storeplane.127.0.0.1.nip.io/);
+                                            down deletes it. --dry-run prints the commands
   storeplane dev images build [NAME...]     build (or find cached) the real node's images:
-                                            pause, busybox, coredns, postgres, medusa
+                                            pause, busybox, coredns, postgres, medusa, platform
   storeplane operator [flags]               run only the operator (installs the Store CRD first)
       --kubeconfig F  --namespace NS (storeplane-system)  --concurrency N (4)
       --deadline-seconds N (600: an attempt not Ready by then fails and is retried)
@@ -41,8 +48,11 @@ Usage:
       --resync-seconds N (300)  --override-manager NAME (writes by this field manager count as drift)
       --metrics-bind-address HOST:PORT (/metrics, /healthz, /readyz)  --metrics-port P (= 127.0.0.1:P)
       --chart <engine>=<dir>  --base-domain D  --tls  --helm PATH
+      --ingress-namespace NS  (repeatable; where the ingress controller runs, allowed to reach
+                               stores' web pods; default ingress-nginx and kube-system)
       --chart-values <engine>=<file>  (the environment's values, e.g. charts/woocommerce-store/values-prod.yaml;
-                                       the operator's per-store values are layered over them)
+                                       repeatable, later files layered over earlier ones; the
+                                       operator's per-store values are layered over them all)
       --plans FILE (YAML overrides of plan quotas, e.g. small: {quota: {requests.cpu: 2}}; a quota may add
         resources the plans leave out, such as requests.ephemeral-storage or count/jobs.batch)
       --store-role-binding <clusterRole>:<ns>/<serviceAccount>  (bind it in each store namespace;
@@ -53,6 +63,8 @@ Usage:
 `;
 
 async function main(argv: string[]): Promise<number> {
+  // `dev kind|k3d up|down` has flags of its own (src/cli/docker-cluster/): parsed there.
+  if (isDockerClusterCommand(argv)) return devDockerCluster(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -75,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
       chart: { type: 'string', multiple: true },
       'chart-values': { type: 'string', multiple: true },
       'base-domain': { type: 'string' },
+      'ingress-namespace': { type: 'string', multiple: true },
       tls: { type: 'boolean' },
       helm: { type: 'string' },
       identity: { type: 'string' },

@@ -55,6 +55,19 @@ describe('operatorConfigFromFlags', () => {
     expect(config.chartValues.medusa).toBeUndefined();
   });
 
+  it('layers --chart-values given again for one engine over the earlier file', () => {
+    const prod = join(root, 'charts', 'woocommerce-store', 'values-prod.yaml');
+    const mine = join(scratch, 'my-woo.yaml');
+    writeFileSync(mine, 'ingress:\n  baseDomain: shops.example.org\n  annotations: null\n');
+    const config = operatorConfigFromFlags({
+      'chart-values': [`woocommerce=${prod}`, `woocommerce=${mine}`],
+    });
+    const ingress = config.chartValues.woocommerce?.ingress as Record<string, unknown>;
+    expect(ingress.baseDomain).toBe('shops.example.org'); // the later file wins
+    expect(ingress.className).toBe('traefik'); // the earlier file's other keys stay
+    expect(config.chartValues.woocommerce?.sizes).toBeDefined();
+  });
+
   it('takes one --store-role-binding, as a string (as before) or a list', () => {
     const operator = {
       clusterRole: 'storeplane-store-manager',
@@ -83,6 +96,12 @@ describe('operatorConfigFromFlags', () => {
         serviceAccount: { namespace: 'storeplane-system', name: 'storeplane-api' },
       },
     ]);
+  });
+
+  it('takes --ingress-namespace (repeatable, deduplicated) instead of the default ones', () => {
+    expect(defaultOperatorConfig.ingressNamespaces).toEqual(['ingress-nginx', 'kube-system']);
+    const config = operatorConfigFromFlags({ 'ingress-namespace': ['traefik', 'traefik', 'haproxy'] });
+    expect(config.ingressNamespaces).toEqual(['traefik', 'haproxy']);
   });
 
   it('merges --plans overrides over the default plans', () => {
@@ -169,11 +188,6 @@ describe('operatorConfigFromFlags', () => {
       message: '--chart-values medusa: no such file /nonexistent/storeplane/values.yaml',
     },
     {
-      name: '--chart-values given twice for one engine',
-      flags: { 'chart-values': [`medusa=${standIn}/values.yaml`, `medusa=${standIn}/values.yaml`] },
-      message: '--chart-values medusa is given twice',
-    },
-    {
       name: '--chart-values file that is a list',
       flags: { 'chart-values': [`medusa=${listValues}`] },
       message: `--chart-values medusa: ${listValues} must be a YAML mapping of chart values`,
@@ -199,6 +213,11 @@ describe('operatorConfigFromFlags', () => {
       name: '--plans file that does not exist',
       flags: { plans: '/nonexistent/storeplane/plans.yaml' },
       message: /^--plans \/nonexistent\/storeplane\/plans\.yaml: .*ENOENT/,
+    },
+    {
+      name: '--ingress-namespace that is not a namespace name',
+      flags: { 'ingress-namespace': ['ingress-nginx', '--all'] },
+      message: /^--ingress-namespace takes a namespace name \(got "--all"\)/,
     },
   ];
   for (const tc of bad) {

@@ -10,7 +10,7 @@ import type { OperatorBinding as StoreRoleBinding } from '../operator/reconcile/
 import { installStoreCrd } from '../store/install-crd.ts';
 import { mergePlanOverrides } from '../store/plan-overrides.ts';
 import { engines, type Engine } from '../store/schema.ts';
-import { parseEnvironmentValues } from '../store/values-layers.ts';
+import { layerValues, parseEnvironmentValues } from '../store/values-layers.ts';
 
 export interface OperatorFlags {
   kubeconfig?: string;
@@ -26,6 +26,7 @@ export interface OperatorFlags {
   chart?: string[];
   'chart-values'?: string[];
   'base-domain'?: string;
+  'ingress-namespace'?: string[];
   tls?: boolean;
   helm?: string;
   identity?: string;
@@ -99,10 +100,12 @@ export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
   const chartValues: OperatorConfig['chartValues'] = {};
   for (const spec of f['chart-values'] ?? []) {
     const [engine, file] = engineAndPath('--chart-values', spec);
-    if (chartValues[engine]) throw new UsageError(`--chart-values ${engine} is given twice`);
     if (!existsSync(file)) throw new UsageError(`--chart-values ${engine}: no such file ${file}`);
     try {
-      chartValues[engine] = parseEnvironmentValues(readFileSync(file, 'utf8'), file);
+      // Given again for the same engine: layered over the earlier ones (say, the engine chart's
+      // values-prod.yaml, then this installation's own).
+      const values = parseEnvironmentValues(readFileSync(file, 'utf8'), file);
+      chartValues[engine] = layerValues(chartValues[engine] ?? {}, values);
     } catch (err) {
       throw new UsageError(`--chart-values ${engine}: ${(err as Error).message}`);
     }
@@ -140,7 +143,17 @@ export function operatorConfigFromFlags(f: OperatorFlags): OperatorConfig {
     chartValues,
     plans: planLimits,
     expose: { ...d.expose, baseDomain: f['base-domain'] ?? d.expose.baseDomain, tls: f.tls ?? d.expose.tls },
+    ingressNamespaces: ingressNamespacesFrom(f['ingress-namespace']) ?? d.ingressNamespaces,
   };
+}
+
+/** --ingress-namespace, repeatable: where the ingress controller runs (its pods reach stores' web pods). */
+function ingressNamespacesFrom(given: string[] | undefined): string[] | undefined {
+  if (!given?.length) return undefined;
+  for (const ns of given)
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns))
+      throw new UsageError(`--ingress-namespace takes a namespace name (got "${ns}")`);
+  return [...new Set(given)];
 }
 
 function onPath(binary: string): string | undefined {

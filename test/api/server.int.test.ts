@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/devcluster/ports.ts';
 import { makeClients } from '../../src/kube/clients.ts';
 import { installStoreCrd } from '../../src/store/install-crd.ts';
 import { type PrivateCluster, privateCluster } from '../operator/harness.ts';
@@ -100,6 +101,25 @@ describe('HTTP surface', () => {
     expect(text).toMatch(/storeplane_api_auth_failures_total\{reason="no credentials"\} [1-9]/);
     expect(text).toContain('storeplane_api_rate_limited_total');
     expect(text).toMatch(/storeplane_stores\{phase="Pending",engine="woocommerce"\} 1/);
+  });
+
+  it('--metrics-bind-address moves /metrics off the public port (behind an Ingress it is the world’s)', async () => {
+    const port = await freePort();
+    const apart = await new ApiProcess({
+      kubeconfig: c.kubeconfig,
+      args: ['--metrics-bind-address', `127.0.0.1:${port}`],
+    }).start();
+    apis.push(apart);
+    // Not there: a 404, or the dashboard's page where a dashboard is served (its routes are /*).
+    const publicMetrics = await fetch(`${apart.url}/metrics`);
+    const body = await publicMetrics.text();
+    expect(body).not.toContain('storeplane_api_http_request_duration_seconds');
+    expect(publicMetrics.status === 404 || body.includes('<div id="root">')).toBe(true);
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('storeplane_api_http_request_duration_seconds');
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/stores`)).status).toBe(404);
+    expect(apart.logs()).toContain(`Metrics at http://127.0.0.1:${port}/metrics`);
   });
 
   it('ends open event streams and exits cleanly on SIGTERM', async () => {

@@ -87,6 +87,7 @@ describe('a Store applied with kubectl', () => {
     const policies = await c.kubectl(['get', 'networkpolicies', '-n', 'store-shop-one', '-o', 'name']);
     expect(policies.stdout.trim().split('\n').sort()).toEqual([
       'networkpolicy.networking.k8s.io/allow-dns',
+      'networkpolicy.networking.k8s.io/allow-ingress-to-acme-solver',
       'networkpolicy.networking.k8s.io/allow-ingress-to-web',
       'networkpolicy.networking.k8s.io/allow-web-egress-to-database',
       'networkpolicy.networking.k8s.io/allow-web-to-database',

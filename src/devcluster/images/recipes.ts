@@ -7,6 +7,8 @@ import { imagesDir, keyOf, pruneOthers, sha256OfFile, treeDigest } from './cache
 import { debianSource, debootstrap } from './debian.ts';
 import type { ImageConfig } from './oci.ts';
 import { imageRefs } from './refs.ts';
+import { ensureDashboard } from '../../cli/dashboard.ts';
+import { ensureBinaries } from '../binaries.ts';
 
 const exec = promisify(execFile);
 
@@ -37,6 +39,7 @@ export interface BuildContext {
   work: string;
   /** The real node's binaries (realnode/build.sh): coredns for its image. */
   nodeBinDir: string;
+
   log: (line: string) => void;
 }
 
@@ -267,7 +270,98 @@ const medusa: Recipe = {
   },
 };
 
-export const recipes = { pause, busybox, coredns, postgres, medusa } satisfies Record<
+/** What of src/ the platform image leaves out: tests and the Go modules of the local cluster. */
+const platformSkip = ['go', 'node_modules'];
+const platformSources = () => [
+  treeDigest(join(repoRoot, 'src'), platformSkip),
+  treeDigest(join(repoRoot, 'web'), ['dist', 'node_modules']),
+  treeDigest(join(repoRoot, 'charts', 'woocommerce-store'), []),
+  treeDigest(join(repoRoot, 'charts', 'medusa-store'), []),
+  sha256OfFile(join(repoRoot, 'package-lock.json')),
+  sha256OfFile(join(repoRoot, 'package.json')),
+  sha256OfFile(join(repoRoot, 'tsconfig.build.json')),
+];
+
+/**
+ * The platform image (operator, API, dashboard, helm, engine charts), laid out as the root
+ * Dockerfile lays it out (/app/dist, /app/web/dist, /app/charts, /usr/local/bin/helm; uid 65532;
+ * writes only to /tmp), on a Debian minbase with this machine's Node.js. The Dockerfile's
+ * `npm ci --omit=dev` would compile better-sqlite3 again: a copy of this checkout's installed
+ * dependencies, pruned to production ones, holds the same build.
+ */
+const platform: Recipe = {
+  name: 'platform',
+  ref: imageRefs.platform,
+  key: async () => {
+    const helm = (await ensureBinaries()).helm;
+    const src = debianSource();
+    return keyOf([
+      recipesVersion,
+      src.suite,
+      src.mirror,
+      process.version,
+      await sha256OfFile(process.execPath),
+      await sha256OfFile(helm),
+      ...(await Promise.all(platformSources())),
+    ]);
+  },
+  async build({ work, log }) {
+    // The simulated cluster's helm: the version the suites test, as the Dockerfile builds it.
+    const helm = (await ensureBinaries()).helm;
+    const base = await debianBase(log);
+    const layer = join(work, 'app');
+    const app = join(layer, 'app');
+    await mkdir(join(layer, 'usr/local/bin'), { recursive: true });
+    log('tsc -p tsconfig.build.json (src/ to /app/dist)');
+    await run(
+      process.execPath,
+      [
+        join(repoRoot, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        join(repoRoot, 'tsconfig.build.json'),
+        '--outDir',
+        join(app, 'dist'),
+      ],
+      { cwd: repoRoot },
+    );
+    log('the dashboard (web/dist, built when stale)');
+    await cp(ensureDashboard(log), join(app, 'web/dist'), { recursive: true });
+    log('production dependencies (a pruned copy of node_modules)');
+    for (const f of ['package.json', 'package-lock.json']) await copyFile(join(repoRoot, f), join(app, f));
+    await cp(join(repoRoot, 'node_modules'), join(app, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    await run('npm', ['prune', '--omit=dev', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: app,
+    });
+    await rm(join(app, 'package-lock.json'));
+    for (const chart of ['woocommerce-store', 'medusa-store'])
+      await cp(join(repoRoot, 'charts', chart), join(app, 'charts', chart), { recursive: true });
+    await copyFile(process.execPath, join(layer, 'usr/local/bin/node'));
+    await copyFile(helm, join(layer, 'usr/local/bin/helm'));
+    await run('chmod', ['-R', 'go-w', app]);
+    return {
+      layers: [base, layer],
+      entrypoint: ['node', '/app/dist/cli/main.js'],
+      cmd: ['help'],
+      env: [
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        'NODE_ENV=production',
+        'HOME=/tmp',
+        'HELM_CACHE_HOME=/tmp/helm/cache',
+        'HELM_CONFIG_HOME=/tmp/helm/config',
+        'HELM_DATA_HOME=/tmp/helm/data',
+        'STOREPLANE_HELM=/usr/local/bin/helm',
+      ],
+      workingDir: '/app',
+      user: '65532:65532',
+      exposedPorts: [8080, 9090],
+    };
+  },
+};
+
+export const recipes = { pause, busybox, coredns, postgres, medusa, platform } satisfies Record<
   keyof typeof imageRefs,
   Recipe
 >;

@@ -5,4 +5,5 @@ export const imageRefs = {
   coredns: 'localhost/storeplane/coredns:dev',
   postgres: 'localhost/storeplane/postgres:dev',
   medusa: 'localhost/storeplane/medusa-store:dev',
+  platform: 'localhost/storeplane/platform:dev',
 } as const;

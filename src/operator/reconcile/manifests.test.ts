@@ -179,7 +179,7 @@ describe('guardrailManifests', () => {
     }
   });
 
-  it('are the quota, the limit range, five network policies and the service account', () => {
+  it('are the quota, the limit range, six network policies and the service account', () => {
     const objects = guardrailManifests(store(), cfg('small'));
     expect(objects.map((o) => o.kind)).toEqual([
       'ResourceQuota',
@@ -189,8 +189,33 @@ describe('guardrailManifests', () => {
       'NetworkPolicy',
       'NetworkPolicy',
       'NetworkPolicy',
+      'NetworkPolicy',
       'ServiceAccount',
     ]);
+  });
+
+  it("let the ingress controller reach cert-manager's HTTP-01 solver pods, and those only on 8089", () => {
+    const solver = guardrailManifests(store(), cfg('small')).find(
+      (o) => o.metadata?.name === 'allow-ingress-to-acme-solver',
+    ) as { spec: Record<string, unknown> } | undefined;
+    expect(solver?.spec).toEqual({
+      podSelector: { matchLabels: { 'acme.cert-manager.io/http01-solver': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: {
+                matchExpressions: [
+                  { key: 'kubernetes.io/metadata.name', operator: 'In', values: expect.any(Array) },
+                ],
+              },
+            },
+          ],
+          ports: [{ protocol: 'TCP', port: 8089 }],
+        },
+      ],
+    });
   });
 });
 

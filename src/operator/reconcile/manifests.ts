@@ -99,6 +99,10 @@ const dnsPorts = [
   { protocol: 'TCP', port: 53 },
 ];
 
+/** The label and port of cert-manager's HTTP-01 solver pods. */
+const acmeSolverLabel = 'acme.cert-manager.io/http01-solver';
+const acmeSolverPort = 8089;
+
 /** Everything the store namespace gets before the engine is installed (DESIGN.md §6). */
 export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObject[] {
   const namespace = namespaceFor(store.metadata.name);
@@ -111,6 +115,13 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObjec
     metadata: meta(name),
     spec,
   });
+  const ingressPeer = {
+    namespaceSelector: {
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...cfg.ingressNamespaces] },
+      ],
+    },
+  };
   return [
     {
       apiVersion: 'v1',
@@ -152,19 +163,7 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObjec
     policy('allow-ingress-to-web', {
       podSelector: role('web'),
       policyTypes: ['Ingress'],
-      ingress: [
-        {
-          from: [
-            {
-              namespaceSelector: {
-                matchExpressions: [
-                  { key: 'kubernetes.io/metadata.name', operator: 'In', values: [...cfg.ingressNamespaces] },
-                ],
-              },
-            },
-          ],
-        },
-      ],
+      ingress: [{ from: [ingressPeer] }],
     }),
     // The web tier reaches the database tier on the database's ports only.
     policy('allow-web-to-database', {
@@ -176,6 +175,14 @@ export function guardrailManifests(store: Store, cfg: GuardrailConfig): RawObjec
       podSelector: role('web'),
       policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: role('database') }], ports: dbPorts }],
+    }),
+    // cert-manager proves a store's host to Let's Encrypt (HTTP-01) with a solver pod in the
+    // store's namespace, reached through the ingress controller; default-deny would block it and
+    // the certificate would never be issued. Nothing else carries this label.
+    policy('allow-ingress-to-acme-solver', {
+      podSelector: { matchLabels: { [acmeSolverLabel]: 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [ingressPeer], ports: [{ protocol: 'TCP', port: acmeSolverPort }] }],
     }),
     {
       apiVersion: 'v1',
