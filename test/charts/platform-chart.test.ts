@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBinaries } from '../../src/devcluster/binaries.ts';
 import { renderStoreCrd } from '../../src/store/crd.ts';
+import { reservedStoreNames } from '../../src/store/naming.ts';
 import { rbacFiles, renderRbacFiles } from '../../scripts/rbac-from-chart.ts';
 import { helmSetupTimeout } from './helm-template.ts';
 import {
@@ -246,6 +247,42 @@ describe('charts/storeplane', () => {
       valuesFile('api:\n  autoscaling: {enabled: true}\n'),
     ]);
     expect(auto.stderr).toContain('needs database.type=postgres');
+    const postgres = await helm(['template', 'x', platformChart, '--set', 'database.type=postgres']);
+    expect(postgres.stderr).toContain(
+      'database.type=postgres needs database.postgres.existingSecret: a Secret in the release namespace whose key database.postgres.urlKey (DATABASE_URL) holds the postgres://... URL.',
+    );
+  });
+
+  it('refuses api.replicas beside an HPA (it would be ignored), and keeps a PDB only where there is more than one pod', async () => {
+    const both = await helm(['template', 'x', platformChart, ...valueSets.prod, '--set', 'api.replicas=3']);
+    expect(both.stderr).toContain(
+      'api.replicas is set while api.autoscaling is enabled: the HPA decides the replica count.',
+    );
+    // prod: the HPA's minimum (2) decides the API PDB.
+    expect(find('prod', 'PodDisruptionBudget', 'storeplane-api').spec).toMatchObject({ minAvailable: 1 });
+    const one = await renderPlatform(['--set', 'operator.replicas=1']);
+    expect(one.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+
+  it('refuses a dashboard host a store could take, and names the names no store may take', async () => {
+    const r = await helm([
+      'template',
+      'x',
+      platformChart,
+      '-f',
+      valuesFile('baseDomain: shops.acme.dev\ningress:\n  host: console.shops.acme.dev\n'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'ingress.host console.shops.acme.dev is inside baseDomain shops.acme.dev, where a store named "console" would compete for it',
+    );
+    const listed = /one of the names no store may take \(([^)]*)\)/.exec(r.stderr)?.[1]?.split(', ');
+    expect(new Set(listed)).toEqual(reservedStoreNames);
+    const reserved = await renderPlatform([
+      '-f',
+      valuesFile('baseDomain: shops.acme.dev\ningress:\n  host: admin.shops.acme.dev\n'),
+    ]);
+    expect(reserved.some((o) => o.kind === 'Ingress')).toBe(true);
   });
 
   // Each bad values file with the lines helm prints for it (after "storeplane:").
@@ -268,9 +305,18 @@ describe('charts/storeplane', () => {
       ["- at '/database/type': value must be one of 'sqlite', 'postgres'"],
     ],
     [
-      'PostgreSQL without its Secret',
-      'database:\n  type: postgres\n',
-      ["- at '/database/postgres/existingSecret': minLength: got 0, want 1"],
+      'a plan quota that is not a quantity',
+      'plans:\n  small: {quota: {requests.cpu: two}}\n',
+      [
+        "- at '/plans/small/quota/requests.cpu': 'oneOf' failed, none matched",
+        "  - at '/plans/small/quota/requests.cpu': 'two' does not match pattern '^[0-9]+(\\\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$'",
+        "  - at '/plans/small/quota/requests.cpu': got string, want number",
+      ],
+    ],
+    [
+      'no ingress controller namespace',
+      'networkPolicy:\n  ingressNamespaces: []\n',
+      ["- at '/networkPolicy/ingressNamespaces': minItems: got 0, want 1"],
     ],
     [
       'a CPU that is not a quantity',
@@ -335,7 +381,7 @@ describe('charts/storeplane', () => {
       'a values file outside the engine chart',
       'engines:\n  medusa: {valuesFile: ../../etc/passwd}\n',
       [
-        "- at '/engines/medusa/valuesFile': '../../etc/passwd' does not match pattern '^([a-z0-9][-a-z0-9.]*\\\\.yaml)?$'",
+        "- at '/engines/medusa/valuesFile': value must be one of '', 'values-local.yaml', 'values-prod.yaml', 'values-devnode.yaml'",
       ],
     ],
   ];

@@ -57,6 +57,11 @@ privileged: false
 capabilities: {drop: [ALL]}
 {{- end }}
 
+{{/* Store names no store may take (src/store/naming.ts reservedStoreNames; a test keeps them equal). */}}
+{{- define "storeplane.reservedStoreNames" -}}
+api app www admin dashboard storeplane platform system kube default localhost mail static status
+{{- end }}
+
 {{/* The dashboard's public URL. */}}
 {{- define "storeplane.dashboardUrl" -}}
 {{- if .Values.ingress.enabled -}}
