@@ -230,6 +230,7 @@ describe.each(charts)('$name on a store namespace with the operator guardrails',
     const policies = (await networking.listNamespacedNetworkPolicy({ namespace })).items;
     expect(policies.map((p) => p.metadata?.name).sort()).toEqual([
       'allow-dns',
+      'allow-ingress-to-acme-solver',
       'allow-ingress-to-web',
       'allow-web-egress-to-database',
       'allow-web-to-database',

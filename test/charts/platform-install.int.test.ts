@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoreDetail, StoreSummary } from '../../src/api/stores/view.ts';
+import { freePort } from '../../src/devcluster/ports.ts';
 import { ApiProcess, type Caller, signIn } from '../api/harness.ts';
 import {
   OperatorProcess,
@@ -259,7 +260,8 @@ describe('charts/storeplane in a cluster', () => {
         'ok: the API is ready (database and Store cache)\nok: the dashboard is served\nok: an anonymous store list is refused\n',
       );
       expect(ok.code).toBe(0);
-      const refused = await node('http://127.0.0.1:9');
+      // A port nothing listens on (fetch refuses well-known ones such as 9 outright).
+      const refused = await node(`http://127.0.0.1:${await freePort()}`);
       expect(refused.code).toBe(1);
       expect(refused.out).toContain(
         'FAILED: the API is ready (database and Store cache): GET /readyz: ECONNREFUSED',

@@ -87,6 +87,18 @@ describe.skipIf(skip)(`the platform chart on the real node (${skip ?? 'for real'
     apiUrl = `http://${svc.spec?.clusterIP}:80`;
     const secret = await c.core.readNamespacedSecret({ name: 'storeplane-initial-admin', namespace: ns });
     api = new Caller(apiUrl);
+    // Ready pods are not yet a routed Service: until kube-proxy has the endpoints, the ClusterIP
+    // refuses connections (its REJECT rule for a Service without endpoints).
+    await waitFor(
+      'the API Service to answer on its ClusterIP',
+      () =>
+        fetch(`${apiUrl}/readyz`).then(
+          (r) => r.status,
+          (err: Error) => String((err.cause as Error | undefined)?.message ?? err),
+        ),
+      (status) => status === 200,
+      60_000,
+    );
     const login = await api.login('admin', Buffer.from(secret.data?.password ?? '', 'base64').toString());
     expect(login.status, login.text).toBe(200);
   }, 900_000);

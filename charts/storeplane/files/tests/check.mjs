@@ -23,7 +23,7 @@ async function attempt(path, ok) {
     const body = await r.text();
     return ok(r, body) ? undefined : `answered ${r.status}: ${body.slice(0, 200)}`;
   } catch (err) {
-    return err.cause?.code ?? err.message;
+    return err.cause?.code ?? err.cause?.message ?? err.message;
   }
 }
 
