@@ -1,11 +1,8 @@
 // deploy/rbac/*.yaml, rendered from the platform chart's RBAC templates: one source for those who
 // `kubectl apply` (and for the suites that prove the RBAC is enough) and for `helm install`.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { createHelmRunner } from '../src/helm/runner.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const platformChart = join(root, 'charts', 'storeplane');
@@ -33,32 +30,25 @@ metadata:
 
 /** Each file's content, from `helm template` of the chart in namespace storeplane-system. */
 export async function renderRbacFiles(helm: string): Promise<Record<keyof typeof rbacFiles, string>> {
-  const home = mkdtempSync(join(tmpdir(), 'storeplane-helm-home-'));
-  try {
-    const out = {} as Record<keyof typeof rbacFiles, string>;
-    for (const which of Object.keys(rbacFiles) as (keyof typeof rbacFiles)[]) {
-      const { stdout } = await promisify(execFile)(
-        helm,
-        [
-          'template',
-          'storeplane',
-          platformChart,
-          '--namespace',
-          'storeplane-system',
-          '--show-only',
-          `templates/rbac/${which}.yaml`,
-        ],
-        { env: { ...process.env, HELM_CACHE_HOME: home, HELM_CONFIG_HOME: home, HELM_DATA_HOME: home } },
-      );
-      const body = stdout
-        .split('\n')
-        .filter((line) => !line.startsWith('# Source: '))
-        .join('\n')
-        .replace(/^---\n/, '');
-      out[which] = `${headers[which]}${which === 'operator' ? '---\n' : ''}${body.trimEnd()}\n`;
-    }
-    return out;
-  } finally {
-    rmSync(home, { recursive: true, force: true });
+  const runner = createHelmRunner({ binary: helm });
+  const out = {} as Record<keyof typeof rbacFiles, string>;
+  for (const which of Object.keys(rbacFiles) as (keyof typeof rbacFiles)[]) {
+    const r = await runner.run([
+      'template',
+      'storeplane',
+      platformChart,
+      '--namespace',
+      'storeplane-system',
+      '--show-only',
+      `templates/rbac/${which}.yaml`,
+    ]);
+    if (!r.ok) throw new Error(`helm template --show-only templates/rbac/${which}.yaml: ${r.stderr}`);
+    const body = r.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('# Source: '))
+      .join('\n')
+      .replace(/^---\n/, '');
+    out[which] = `${headers[which]}${which === 'operator' ? '---\n' : ''}${body.trimEnd()}\n`;
   }
+  return out;
 }

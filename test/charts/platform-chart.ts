@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ensureBinaries } from '../../src/devcluster/binaries.ts';
+import { createHelmRunner, type HelmRunner } from '../../src/helm/runner.ts';
 import { repoRoot } from './charts.ts';
 
 /** The platform chart (charts/storeplane) and its environments' values files. */
@@ -38,32 +38,21 @@ export function valuesFile(text: string): string {
   return file;
 }
 
-/** The real helm binary (the cached build of src/devcluster/build.sh), with a private home. */
+let runner: Promise<HelmRunner> | undefined;
+
+/** The real helm binary (the cached build of src/devcluster/build.sh) through the operator's runner. */
 export async function helm(
   args: string[],
   kubeconfig?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const bin = (await ensureBinaries()).helm;
-  return new Promise((resolve) =>
-    execFile(
-      bin,
-      args,
-      {
-        maxBuffer: 64 * 2 ** 20,
-        env: {
-          PATH: process.env.PATH ?? '',
-          // Without HOME, kubectl's client code caches discovery in ./.kube of the working directory.
-          HOME: scratch,
-          HELM_CACHE_HOME: scratch,
-          HELM_CONFIG_HOME: scratch,
-          HELM_DATA_HOME: scratch,
-          ...(kubeconfig ? { KUBECONFIG: kubeconfig } : {}),
-        },
-      },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
+  runner ??= ensureBinaries().then((b) =>
+    createHelmRunner({
+      binary: b.helm,
+      env: { HELM_CACHE_HOME: scratch, HELM_CONFIG_HOME: scratch, HELM_DATA_HOME: scratch },
+    }),
   );
+  const r = await (await runner).run(kubeconfig ? [...args, '--kubeconfig', kubeconfig] : args);
+  return { code: r.code ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** `helm template storeplane charts/storeplane -n <namespace>` with a set of values, parsed. */

@@ -17,14 +17,7 @@ import {
   waitFor,
 } from '../operator/harness.ts';
 import { repoRoot } from './charts.ts';
-import {
-  type K8sObject,
-  helm,
-  platformChart,
-  renderPlatform,
-  type ValueSet,
-  valuesFile,
-} from './platform-chart.ts';
+import { helm, platformChart, renderPlatform, type ValueSet, valuesFile } from './platform-chart.ts';
 
 /**
  * The platform chart in a cluster (a private simulated one: the chart's cluster-scoped objects
@@ -55,6 +48,25 @@ async function initialAdminPassword(): Promise<string> {
     ns,
   ]);
   return Buffer.from(secret.data.password, 'base64').toString();
+}
+
+/** A Deployment's container args, as the cluster has them. */
+async function containerArgs(deployment: string): Promise<string[]> {
+  const d = await kubectlJson<{ spec: { template: { spec: { containers: { args?: string[] }[] } } } }>([
+    'get',
+    'deployment',
+    deployment,
+    '-n',
+    ns,
+  ]);
+  return d.spec.template.spec.containers[0]?.args ?? [];
+}
+
+/** The files of the chart's ConfigMap (engine values, plans, the API's settings). */
+async function platformConfig(): Promise<Record<string, string>> {
+  return (
+    await kubectlJson<{ data: Record<string, string> }>(['get', 'configmap', 'storeplane-config', '-n', ns])
+  ).data;
 }
 
 /** Every cluster-scoped object by name, but those the cluster itself churns (nodes, leases of nodes, CSRs). */
@@ -164,23 +176,9 @@ describe('charts/storeplane in a cluster', () => {
 
     /** The Deployment's container args, with paths inside the image mapped to this checkout. */
     async function chartArgs(deployment: string, drop: RegExp): Promise<string[]> {
-      const d = await kubectlJson<{ spec: { template: { spec: { containers: { args: string[] }[] } } } }>([
-        'get',
-        'deployment',
-        deployment,
-        '-n',
-        ns,
-      ]);
-      const config = await kubectlJson<{ data: Record<string, string> }>([
-        'get',
-        'configmap',
-        'storeplane-config',
-        '-n',
-        ns,
-      ]);
       const etc = mkdtempSync(join(scratch, 'etc-'));
-      for (const [file, text] of Object.entries(config.data)) writeFileSync(join(etc, file), text);
-      return (d.spec.template.spec.containers[0]?.args ?? [])
+      for (const [file, text] of Object.entries(await platformConfig())) writeFileSync(join(etc, file), text);
+      return (await containerArgs(deployment))
         .slice(1) // the subcommand
         .filter((a) => !drop.test(a))
         .map((a) =>
@@ -363,18 +361,8 @@ describe('charts/storeplane in a cluster', () => {
       version: number;
     };
     expect(status).toMatchObject({ version: 2, info: { status: 'deployed' } });
-    const op = await kubectlJson<K8sObject>(['get', 'deployment', 'storeplane-operator', '-n', ns]);
-    const args = (op.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec
-      .containers[0]?.args;
-    expect(args).toContain('--concurrency=8');
-    const config = await kubectlJson<{ data: Record<string, string> }>([
-      'get',
-      'configmap',
-      'storeplane-config',
-      '-n',
-      ns,
-    ]);
-    expect(yaml.load(config.data['api-config.yaml'] ?? '')).toEqual({ sessionTtlSeconds: 7200 });
+    expect(await containerArgs('storeplane-operator')).toContain('--concurrency=8');
+    expect(yaml.load((await platformConfig())['api-config.yaml'] ?? '')).toEqual({ sessionTtlSeconds: 7200 });
     const wait = await c.kubectl([
       'rollout',
       'status',

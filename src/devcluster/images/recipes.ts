@@ -184,6 +184,12 @@ async function debianBase(log: (line: string) => void): Promise<string> {
   return join(dir, 'rootfs');
 }
 
+/** What decides a Debian minbase with this machine's Node.js, the start of a Node image's key. */
+async function nodeImageKey(): Promise<string[]> {
+  const src = debianSource();
+  return [recipesVersion, src.suite, src.mirror, process.version, await sha256OfFile(process.execPath)];
+}
+
 const medusaEngine = join(repoRoot, 'engines/medusa');
 /** What the Dockerfile's build context leaves out (.dockerignore's spirit): outputs and installs. */
 const medusaSkip = ['node_modules', '.medusa', 'dist', 'test-results', 'README.md'];
@@ -197,15 +203,7 @@ const medusa: Recipe = {
   name: 'medusa',
   ref: imageRefs.medusa,
   key: async () => {
-    const src = debianSource();
-    return keyOf([
-      recipesVersion,
-      src.suite,
-      src.mirror,
-      process.version,
-      await sha256OfFile(process.execPath),
-      await treeDigest(medusaEngine, medusaSkip),
-    ]);
+    return keyOf([...(await nodeImageKey()), await treeDigest(medusaEngine, medusaSkip)]);
   },
   async build({ work, log }) {
     const base = await debianBase(log);
@@ -294,13 +292,8 @@ const platform: Recipe = {
   ref: imageRefs.platform,
   key: async () => {
     const helm = (await ensureBinaries()).helm;
-    const src = debianSource();
     return keyOf([
-      recipesVersion,
-      src.suite,
-      src.mirror,
-      process.version,
-      await sha256OfFile(process.execPath),
+      ...(await nodeImageKey()),
       await sha256OfFile(helm),
       ...(await Promise.all(platformSources())),
     ]);
