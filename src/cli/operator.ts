@@ -44,7 +44,8 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
   return n;
 }
 
-export class UsageError extends Error {}
+export { UsageError } from './usage-error.ts';
+import { UsageError } from './usage-error.ts';
 
 /** `<engine>=<path>`, with a known engine, or a usage error naming the flag. */
 function engineAndPath(flag: string, spec: string): [Engine, string] {

@@ -432,9 +432,13 @@ describe('the storeplane CLI', () => {
     expect(r.stderr).toContain('unknown cluster kind "minikube": kind or k3d');
   }, 60_000);
 
-  it('lists the command in its usage', async () => {
-    const r = await cli(['help']);
-    expect(r.stdout).toContain('storeplane dev kind|k3d up|down [--name N] [--dry-run] [--skip-build]');
+  it('lists the command and its flags in its help', async () => {
+    expect((await cli(['dev', '--help'])).stdout).toMatch(
+      /kind \[options\] <action>[\s\S]*k3d \[options\] <action>/,
+    );
+    const r = await cli(['dev', 'kind', '--help']);
+    expect(r.stdout).toContain('Usage: storeplane dev kind [options] <action>');
+    for (const flag of ['--name <name>', '--dry-run', '--skip-build']) expect(r.stdout).toContain(flag);
   }, 60_000);
 
   function kindUpLines(): string[] {

@@ -1,0 +1,83 @@
+import { createStoreplaneClient, type StoreplaneClient } from '../api/client/client.ts';
+import { type ClientConfig, configPath, readConfig } from './config.ts';
+import { ApiFailure, failureFrom, unreachable } from './failure.ts';
+
+export const defaultServer = 'http://127.0.0.1:8080';
+
+/** Where the API is and the token to show it; from a flag, the environment or the config file. */
+export interface Connection {
+  server: string;
+  token?: string;
+  /** Where the token came from, for whoami and for errors that say what to fix. */
+  tokenSource?: 'STOREPLANE_TOKEN' | 'config';
+  configFile: string;
+  config: ClientConfig;
+}
+
+export function resolveConnection(
+  o: { server?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
+  const file = configPath(env);
+  const config = readConfig(file);
+  const server = normalizeServer(o.server ?? env.STOREPLANE_SERVER ?? config.server ?? defaultServer);
+  const fromEnv = env.STOREPLANE_TOKEN?.trim();
+  // A token is good for the server it was made on only: with another --server, the config's is not sent.
+  const configToken =
+    config.token && normalizeServer(config.server ?? defaultServer) === server ? config.token : undefined;
+  return {
+    server,
+    token: fromEnv || configToken,
+    tokenSource: fromEnv ? 'STOREPLANE_TOKEN' : configToken ? 'config' : undefined,
+    configFile: file,
+    config,
+  };
+}
+
+/** An http(s) URL without a trailing slash or an /api/v1 suffix; anything else is refused. */
+export function normalizeServer(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ApiFailure(
+      0,
+      'invalid_server',
+      `"${raw}" is not a URL: give the API's address, e.g. ${defaultServer}`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ApiFailure(
+      0,
+      'invalid_server',
+      `the API's address must start with http:// or https:// (got "${raw}")`,
+    );
+  if (url.username || url.password)
+    throw new ApiFailure(0, 'invalid_server', 'the API address must not hold a user name or password');
+  return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '')}`;
+}
+
+/** The typed client for a connection; every network failure becomes an ApiFailure in words. */
+export function clientFor(c: { server: string; token?: string }): StoreplaneClient {
+  return createStoreplaneClient({
+    baseUrl: c.server,
+    token: c.token,
+    fetch: (request) => fetch(request).catch((err: unknown) => Promise.reject(unreachable(c.server, err))),
+  });
+}
+
+/**
+ * The answer's data, or an ApiFailure for a non-2xx answer (openapi-fetch returns those as
+ * `error`). 204 answers have no data: `undefined` is returned.
+ */
+export async function ok<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let r: { data?: T; error?: unknown; response: Response };
+  try {
+    r = await p;
+  } catch (err) {
+    if (err instanceof ApiFailure) throw err;
+    throw new ApiFailure(0, 'unreachable', `The call to the API failed: ${(err as Error).message}`);
+  }
+  if (!r.response.ok) throw failureFrom(r.response, r.error);
+  return r.data as T;
+}
