@@ -5,7 +5,9 @@ import { runCli } from './program.ts';
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    // A terminal or file that cannot be written to: one line where it still may go, no stack.
+    process.stderr.write(`storeplane: cannot write output (${err.code ?? err.message})\n`);
+    process.exit(1);
   });
 
 runCli(process.argv.slice(2), processIo()).then(

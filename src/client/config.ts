@@ -1,6 +1,7 @@
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * What `storeplane login` remembers: the API's address and a personal API token. Kept in one
@@ -55,12 +56,23 @@ export function readConfig(path: string): ClientConfig {
   };
 }
 
-/** Written whole to a 0600 temporary file, then renamed: never readable by others, never half. */
+/**
+ * Written whole to a new 0600 temporary file (created exclusively, so a planted file or symlink
+ * is never written through), then renamed over the old one: never readable by others, never half.
+ * The directory is made (or tightened to) 0700.
+ */
 export function writeConfig(path: string, config: ClientConfig): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Our own directory only (not whatever STOREPLANE_CONFIG points into).
+  if (basename(dir) === 'storeplane' && statSync(dir).uid === process.getuid?.()) chmodSync(dir, 0o700);
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const clean = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
-  writeFileSync(tmp, `${JSON.stringify(clean, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600); // a umask cannot widen it, but an existing file's mode is kept by open()
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(clean, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }

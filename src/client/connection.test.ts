@@ -1,4 +1,12 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +48,15 @@ describe('resolveConnection', () => {
       tokenSource: 'config',
     });
   });
+  it('the environment’s token is not sent to a --server other than STOREPLANE_SERVER', () => {
+    const e = env({ STOREPLANE_SERVER: 'http://prod', STOREPLANE_TOKEN: 'spt_prod' });
+    expect(resolveConnection({}, e)).toMatchObject({ server: 'http://prod', token: 'spt_prod' });
+    expect(resolveConnection({ server: 'http://staging' }, e).token).toBeUndefined();
+    // Without STOREPLANE_SERVER, the token goes where --server says (CI: token + --server).
+    expect(resolveConnection({ server: 'http://ci' }, env({ STOREPLANE_TOKEN: 'spt_ci' })).token).toBe(
+      'spt_ci',
+    );
+  });
   it('STOREPLANE_SERVER and STOREPLANE_TOKEN come before the file; --server before both', () => {
     expect(resolveConnection({}, env({ STOREPLANE_TOKEN: 'spt_env' }))).toMatchObject({
       token: 'spt_env',
@@ -69,6 +86,14 @@ describe('the config file', () => {
     writeConfig(file, { server: 'http://b' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readConfig(file)).toEqual({ server: 'http://b' });
+  });
+  it('tightens its own directory to 0700 and leaves no temporary file behind', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'storeplane-cfg-')), 'storeplane');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    writeConfig(join(dir, 'config.json'), { server: 'http://a' });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(readdirSync(dir)).toEqual(['config.json']);
   });
   it('a missing file is an empty config; a broken one is an error that says what to do', () => {
     const dir = mkdtempSync(join(tmpdir(), 'storeplane-cfg-'));

@@ -21,8 +21,13 @@ export function resolveConnection(
   const file = configPath(env);
   const config = readConfig(file);
   const server = normalizeServer(o.server ?? env.STOREPLANE_SERVER ?? config.server ?? defaultServer);
-  const fromEnv = env.STOREPLANE_TOKEN?.trim();
-  // A token is good for the server it was made on only: with another --server, the config's is not sent.
+  // A token is good for the server it was made for only: the environment's for
+  // STOREPLANE_SERVER (when set), the file's for the file's server.
+  const envToken = env.STOREPLANE_TOKEN?.trim();
+  const fromEnv =
+    envToken && (!env.STOREPLANE_SERVER || normalizeServer(env.STOREPLANE_SERVER) === server)
+      ? envToken
+      : undefined;
   const configToken =
     config.token && normalizeServer(config.server ?? defaultServer) === server ? config.token : undefined;
   return {
@@ -62,7 +67,11 @@ export function clientFor(c: { server: string; token?: string }): StoreplaneClie
   return createStoreplaneClient({
     baseUrl: c.server,
     token: c.token,
-    fetch: (request) => fetch(request).catch((err: unknown) => Promise.reject(unreachable(c.server, err))),
+    // A request cancelled by its caller (a timeout, an MCP client's cancel) stays an abort.
+    fetch: (request) =>
+      fetch(request).catch((err: unknown) =>
+        Promise.reject(request.signal.aborted ? err : unreachable(c.server, err)),
+      ),
   });
 }
 

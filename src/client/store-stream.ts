@@ -18,11 +18,15 @@ export type StoreChange =
 export async function* storeChanges(
   c: { server: string; token?: string },
   signal: AbortSignal,
+  /** Silence this long (the API pings every 15 s) means a dead connection: open another. */
+  idleMs = 45_000,
 ): AsyncGenerator<StoreChange> {
   let lastEventId: string | undefined;
   let backoffMs = 500;
   while (!signal.aborted) {
     let why = 'the stream ended';
+    const silence = new AbortController();
+    const watchdog = setTimeout(() => silence.abort(), idleMs);
     try {
       const response = await fetch(`${c.server}/api/v1/stores/stream`, {
         headers: {
@@ -30,9 +34,9 @@ export async function* storeChanges(
           ...(c.token ? { authorization: `Bearer ${c.token}` } : {}),
           ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
         },
-        signal,
+        signal: AbortSignal.any([signal, silence.signal]),
       }).catch((err: unknown) => {
-        if (signal.aborted) throw err;
+        if (signal.aborted || silence.signal.aborted) throw err;
         throw unreachable(c.server, err);
       });
       if (!response.ok) {
@@ -43,6 +47,15 @@ export async function* storeChanges(
       } else if (response.body) {
         backoffMs = 500;
         const events = response.body
+          // Every chunk, pings included, proves the connection alive.
+          .pipeThrough(
+            new TransformStream<Uint8Array, Uint8Array>({
+              transform(chunk, out) {
+                watchdog.refresh();
+                out.enqueue(chunk);
+              },
+            }),
+          )
           .pipeThrough(new TextDecoderStream())
           .pipeThrough(new EventSourceParserStream());
         for await (const e of events) {
@@ -55,8 +68,11 @@ export async function* storeChanges(
       }
     } catch (err) {
       if (signal.aborted) return;
-      if ((err as { code?: string }).code !== 'unreachable' && !(err instanceof TypeError)) throw err;
-      why = (err as Error).message;
+      if (silence.signal.aborted) why = `no data for ${idleMs / 1000} s`;
+      else if ((err as { code?: string }).code !== 'unreachable' && !(err instanceof TypeError)) throw err;
+      else why = (err as Error).message;
+    } finally {
+      clearTimeout(watchdog);
     }
     if (signal.aborted) return;
     yield { kind: 'reconnecting', why };

@@ -107,7 +107,17 @@ export async function waitForStore(o: {
       if (json !== lastJson) {
         lastJson = json;
         if (current) {
-          const d = await detail();
+          const d = await detail().catch((err: unknown) => {
+            // The stage lines are a nicety: a busy or restarting API (429, 5xx, unreachable)
+            // skips them for this change, and the wait goes on from the stream.
+            if (
+              err instanceof ApiFailure &&
+              (err.status === 0 || err.status === 429 || err.status >= 500) &&
+              !signal.aborted
+            )
+              return undefined;
+            throw err;
+          });
           if (d) for (const e of newEvents(seen, d, o.want === 'ready')) emit(e);
           emit({ type: 'status', store: current });
         }

@@ -79,6 +79,8 @@ export async function runMcpServer(o: {
       });
     }
     const token = extra._meta?.progressToken;
+    // Sent before the result, not after it: a client stops listening once it has the answer.
+    const notes: Promise<void>[] = [];
     try {
       const result = (await tool.run(args, {
         client,
@@ -86,14 +88,16 @@ export async function runMcpServer(o: {
         signal: extra.signal,
         progress: (message, progress) => {
           if (token === undefined) return;
-          extra
+          const note = extra
             .sendNotification({
               method: 'notifications/progress',
               params: { progressToken: token, progress, message },
             })
             .catch(() => undefined);
+          notes.push(note);
         },
       })) as Record<string, unknown>;
+      await Promise.all(notes);
       return {
         content: [{ type: 'text' as const, text: JSON.stringify(result) }],
         structuredContent: result,

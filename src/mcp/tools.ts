@@ -174,13 +174,14 @@ export const tools: Tool[] = [
     async run(args, { client, connection, signal, progress }) {
       const want = (args.for as 'ready' | 'deleted' | undefined) ?? 'ready';
       const stages: string[] = [];
+      // Progress must grow with every notification (MCP): one counter for all of them.
       let step = 0;
       const onEvent = (e: WaitEvent) => {
         if (e.type === 'stage') {
           stages.push(e.step.stage);
           progress(`${e.step.stage} done`, ++step);
         } else if (e.type === 'status')
-          progress(`${e.store.phase}${e.store.stage ? ` (${e.store.stage})` : ''}`, step);
+          progress(`${e.store.phase}${e.store.stage ? ` (${e.store.stage})` : ''}`, ++step);
       };
       const r = await waitForStore({
         client,

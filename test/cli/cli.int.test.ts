@@ -155,13 +155,10 @@ describe('a script session', () => {
       'bash',
       [
         '-c',
-        `source "${script}"; COMP_WORDS=("${bin}" stores get ni); COMP_CWORD=3; _storeplane; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        // --server on the line reaches the lookup (no STOREPLANE_SERVER here); `rm` is an alias.
+        `source "${script}"; COMP_WORDS=("${bin}" --server "${api.url}" stores rm ni); COMP_CWORD=5; _storeplane; printf '%s\\n' "\${COMPREPLY[@]}"`,
       ],
-      {
-        cwd: root,
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH, XDG_CONFIG_HOME: cli.configHome, STOREPLANE_SERVER: api.url },
-      },
+      { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH, XDG_CONFIG_HOME: cli.configHome } },
     );
     expect(r.stdout).toBe('ninas-bikes\n');
   });
@@ -224,6 +221,23 @@ describe('a script session', () => {
     const get = await cli.run(['stores', 'get', 'too-big']);
     expect(get.stdout).toMatch(/Phase:\s+Failed \(stalled\)/);
     expect(get.stdout).toMatch(/Last failure:/);
+  });
+
+  it('retry, then wait, follows the new attempt instead of ending on the old stall', async () => {
+    const retry = await cli.run(['stores', 'retry', 'too-big', '-o', 'json']);
+    expect(retry.code).toBe(0);
+    // The API's answer: the retry is asked for, so nobody needs to act until the operator has
+    // tried again (it may stall again within a second here: two quick tries on a quota refusal).
+    expect(JSON.parse(retry.stdout)).toMatchObject({ name: 'too-big', phase: 'Failed', stalled: false });
+    const r = await cli.run(['stores', 'wait', 'too-big', '--timeout', '3m']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('too-big failed and waits for a person');
+    const after = JSON.parse((await cli.run(['stores', 'get', 'too-big', '-o', 'json'])).stdout) as {
+      stalled: boolean;
+      activity: { reason: string }[];
+    };
+    expect(after.stalled).toBe(true);
+    expect(after.activity.map((a) => a.reason)).toContain('RetryRequested');
   });
 
   it('--timeout 1s exits 5, and says the store goes on', async () => {

@@ -484,6 +484,23 @@ const cases: Case[] = [
     pipeline: 'done done done done failed done',
   },
   {
+    name: 'stalled, with a retry asked for and not yet taken up: nobody needs to act',
+    store: store(stalled, { annotations: { 'storeplane.dev/requested-at': '2026-11-29T12:05:00Z' } }),
+    summary: { phase: 'Failed', stalled: false, lastFailure: imagePull },
+    absent: ['stage'],
+    pipeline: 'done done done done failed done',
+  },
+  {
+    name: 'stalled again after the operator took up that retry',
+    store: store(
+      { ...stalled, lastHandledRequestedAt: '2026-11-29T12:05:00Z' },
+      { annotations: { 'storeplane.dev/requested-at': '2026-11-29T12:05:00Z' } },
+    ),
+    summary: { phase: 'Failed', stalled: true, lastFailure: imagePull },
+    absent: ['stage'],
+    pipeline: 'done done done done failed done',
+  },
+  {
     name: 'stalled at once on an unavailable chart version',
     store: store(stalledOnVersion, { resourceVersion: '2001' }),
     summary: { phase: 'Failed', stalled: true, lastFailure: versionUnavailable },

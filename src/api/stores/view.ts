@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { getCondition, isTrue } from '../../store/conditions.ts';
-import type { ConditionType } from '../../store/keys.ts';
+import { annotations as annotationKeys, type ConditionType } from '../../store/keys.ts';
 import { namespaceFor } from '../../store/naming.ts';
 import { stringEnum } from '../../store/schema-kit.ts';
 import {
@@ -202,6 +202,12 @@ export function storePipeline(store: Store, now: Date = new Date()): PipelineSte
   });
 }
 
+/** Whether a retry was requested (annotation) that the operator has not handled yet. */
+export function retryPending(store: Store): boolean {
+  const requested = store.metadata.annotations?.[annotationKeys.requestedAt];
+  return Boolean(requested) && requested !== store.status?.lastHandledRequestedAt;
+}
+
 function summaryFrom(store: Store, pipeline: PipelineStep[]): StoreSummary {
   const { metadata, spec, status } = store;
   const phase = storePhase(store);
@@ -215,7 +221,8 @@ function summaryFrom(store: Store, pipeline: PipelineStep[]): StoreSummary {
     phase,
     namespace: namespaceFor(metadata.name),
     createdAt: metadata.creationTimestamp ?? '',
-    stalled: isTrue(conditions, 'Stalled'),
+    // A retry asked for and not yet taken up: the operator is about to act, nobody needs to.
+    stalled: isTrue(conditions, 'Stalled') && !retryPending(store),
     generation: metadata.generation ?? 0,
   };
   if (spec.version) summary.version = spec.version;

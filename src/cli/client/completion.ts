@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 /** Commands whose first argument is a store's name: completed from `stores list -o name`. */
 const storeNameCommands = new Set([
+  'stores rm',
   'stores get',
   'stores delete',
   'stores retry',
@@ -13,7 +14,10 @@ const storeNameCommands = new Set([
 
 interface Node {
   path: string;
+  /** Offered at Tab: the commands' own names. */
   subcommands: string[];
+  /** Recognised on the line: the names and their aliases (`stores rm`). */
+  known: string[];
   /** Every flag spelling (long and short) of the command, global ones included. */
   flags: string[];
   /** Flags that take a value, with their choices when they have some. */
@@ -37,11 +41,14 @@ function walk(cmd: Command, path: string, inherited: Command['options'], out: No
   out.push({
     path,
     subcommands: subs.map((c) => c.name()),
+    known: subs.flatMap((c) => [c.name(), ...c.aliases()]),
     flags: [...new Set(flags)],
     valued,
     argChoices: cmd.registeredArguments[0]?.argChoices ?? [],
   });
-  for (const c of subs) walk(c, path ? `${path} ${c.name()}` : c.name(), path ? inherited : cmd.options, out);
+  for (const c of subs)
+    for (const name of [c.name(), ...c.aliases()])
+      walk(c, path ? `${path} ${name}` : name, path ? inherited : cmd.options, out);
 }
 
 const words = (xs: Iterable<string>) => [...xs].join(' ');
@@ -76,6 +83,11 @@ ${fn}_subcommands() {
 ${cases((n) => words(n.subcommands))}
   esac
 }
+${fn}_known() {
+  case "$1" in
+${cases((n) => words(n.known))}
+  esac
+}
 ${fn}_flags() {
   case "$1" in
 ${cases((n) => words(n.flags))}
@@ -93,15 +105,17 @@ ${valuedCases}
   esac
 }
 ${fn}() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" i w subs skip=0
+  local cur="\${COMP_WORDS[COMP_CWORD]}" path="" i w subs skip=0 server=()
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="\${COMP_WORDS[i]}"
     if ((skip)); then skip=0; continue; fi
     case "$w" in
+      --server=*) server=("$w"); continue ;;
+      --server) server=(--server "\${COMP_WORDS[i+1]}"); skip=1; continue ;;
       --*=*) continue ;;
       -*) [[ -n "$(${fn}_flag_value "$path" "$w")" ]] && skip=1; continue ;;
     esac
-    subs=" $(${fn}_subcommands "$path") "
+    subs=" $(${fn}_known "$path") "
     [[ "$subs" == *" $w "* ]] && path="\${path:+$path }$w"
   done
   local value
@@ -123,7 +137,7 @@ ${fn}() {
   else
     case "$path" in
       ${[...storeNameCommands].map((c) => JSON.stringify(c)).join('|')})
-        COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" stores list -o name 2>/dev/null)" -- "$cur")) ;;
+        COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" "\${server[@]}" stores list -o name 2>/dev/null)" -- "$cur")) ;;
     esac
   fi
   return 0

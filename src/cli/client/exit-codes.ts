@@ -34,7 +34,7 @@ export function exitCodeForApi(f: ApiFailure): ExitCode {
 /** The line(s) a person reads on stderr for an API error, with what to do where it is known. */
 export function describeApiFailure(f: ApiFailure): string {
   const lines = [f.message];
-  if (f.status === 401) lines.push('Sign in with: storeplane login');
+  if (f.status === 401) lines.push('Sign in again with storeplane login (or check STOREPLANE_TOKEN).');
   if (f.code === 'insufficient_scope')
     lines.push('Make a token with that scope: storeplane login (or storeplane tokens create).');
   if (f.retryAfterSeconds !== undefined && !/try again in \d+/i.test(f.message))

@@ -72,6 +72,14 @@ export async function promptLine(question: string): Promise<string> {
   }
 }
 
+/**
+ * A secret piped to standard input (--token-stdin, --password-stdin); when standard input is a
+ * terminal after all, it is asked for without echo instead of being read as typed.
+ */
+export async function secretFromStdin(io: CliIo, question: string): Promise<string> {
+  return io.stdinIsTty ? promptHidden(question) : readStdin();
+}
+
 /** A password from stdin (`--password-stdin`) or typed at the terminal; never from argv. */
 export async function askPassword(
   io: CliIo,
@@ -79,7 +87,7 @@ export async function askPassword(
   question: string,
 ): Promise<string> {
   let password: string;
-  if (fromStdin) password = await readStdin();
+  if (fromStdin) password = await secretFromStdin(io, question);
   else if (io.stdinIsTty) password = await promptHidden(question);
   else throw usageError('no terminal to ask for the password: use --password-stdin');
   if (!password) throw usageError('the password is empty');

@@ -3,7 +3,7 @@ import { ok, resolveConnection } from '../../../client/connection.ts';
 import { withPasswordSession } from '../../../client/password-session.ts';
 import { action, connect, reads } from '../action.ts';
 import { usageError } from '../exit-codes.ts';
-import { askPassword, type CliIo, readStdin } from '../io.ts';
+import { askPassword, type CliIo, secretFromStdin } from '../io.ts';
 import { outputFormat, outputOption, renderList, renderOne } from '../output.ts';
 import { auditView, tokenView, userView } from '../views.ts';
 
@@ -124,7 +124,7 @@ export function userCommands(program: Command, io: CliIo): void {
           const format = outputFormat(o.output);
           const storeLimit =
             o.storeLimit === undefined ? undefined : wholeNumber('--store-limit', o.storeLimit, 0, 10000);
-          const password = o.passwordStdin ? await readStdin() : undefined;
+          const password = o.passwordStdin ? await secretFromStdin(io, 'Their password: ') : undefined;
           const { client } = connect(cmd, io);
           const u = await ok(
             client.POST('/api/v1/users', {

@@ -5,9 +5,27 @@ import { writeConfig } from '../../../client/config.ts';
 import { ApiFailure } from '../../../client/failure.ts';
 import { withPasswordSession } from '../../../client/password-session.ts';
 import { action, connect, reads } from '../action.ts';
-import { usageError } from '../exit-codes.ts';
-import { askPassword, type CliIo, promptLine, readStdin } from '../io.ts';
+import { CliFailure, usageError } from '../exit-codes.ts';
+import { askPassword, type CliIo, promptLine, secretFromStdin } from '../io.ts';
 import { renderOne } from '../output.ts';
+
+/**
+ * Revokes a token with itself. Undefined when done (or when it no longer works anyway: 401, 404),
+ * else why not.
+ */
+async function revoke(t: { server: string; token: string; id: string }): Promise<string | undefined> {
+  try {
+    await ok(
+      clientFor({ server: normalizeServer(t.server), token: t.token }).DELETE('/api/v1/tokens/{id}', {
+        params: { path: { id: t.id } },
+      }),
+    );
+    return undefined;
+  } catch (err) {
+    if (err instanceof ApiFailure && (err.status === 401 || err.status === 404)) return undefined;
+    return (err as Error).message;
+  }
+}
 
 /** login, logout, whoami. */
 export function authCommands(program: Command, io: CliIo): void {
@@ -44,7 +62,7 @@ export function authCommands(program: Command, io: CliIo): void {
           const server = base.server;
 
           if (o.tokenStdin) {
-            const token = (await readStdin()).trim();
+            const token = (await secretFromStdin(io, 'Token: ')).trim();
             if (!token) throw usageError('no token on standard input');
             const session = await ok(clientFor({ server, token }).GET('/api/v1/session'));
             writeConfig(base.configFile, {
@@ -70,37 +88,55 @@ export function authCommands(program: Command, io: CliIo): void {
           if (!who) throw usageError('which user? give --username');
           const password = await askPassword(io, o.passwordStdin, 'Password: ');
 
-          const previous =
-            base.config.tokenId && base.config.server && normalizeServer(base.config.server) === server
-              ? base.config.tokenId
-              : undefined;
-          const made = await withPasswordSession(server, who, password, async (client, session) => {
-            const created = await ok(
-              client.POST('/api/v1/tokens', {
-                body: {
-                  name: `storeplane CLI on ${hostname()}`.slice(0, 64),
-                  scopes: session.scopes as never,
-                  expiresInDays: days,
-                },
-              }),
-            );
-            // The token of the login before this one is no longer needed.
-            if (previous && previous !== created.id)
-              await client
-                .DELETE('/api/v1/tokens/{id}', { params: { path: { id: previous } } })
-                .catch(() => undefined);
-            return { created, session };
-          });
-          writeConfig(base.configFile, {
-            server,
-            username: made.session.user.username,
-            token: made.created.token,
-            tokenId: made.created.id,
-            tokenExpiresAt: made.created.expiresAt,
-          });
+          const previous = base.config;
+          let made;
+          try {
+            made = await withPasswordSession(server, who, password, async (client, session) => ({
+              session,
+              created: await ok(
+                client.POST('/api/v1/tokens', {
+                  body: {
+                    name: `storeplane CLI on ${hostname()}`.slice(0, 64),
+                    scopes: session.scopes as never,
+                    expiresInDays: days,
+                  },
+                }),
+              ),
+            }));
+          } catch (err) {
+            // "Sign in with storeplane login" is no help to someone doing just that.
+            if (err instanceof ApiFailure && err.status === 401) throw new CliFailure(err.message);
+            throw err;
+          }
+          const { created, session } = made;
+          try {
+            writeConfig(base.configFile, {
+              server,
+              username: session.user.username,
+              token: created.token,
+              tokenId: created.id,
+              tokenExpiresAt: created.expiresAt,
+            });
+          } catch (err) {
+            // Not kept anywhere: a live token nobody holds is revoked at once.
+            await revoke({ server, token: created.token, id: created.id }).catch(() => undefined);
+            throw new CliFailure(`could not save the token in ${base.configFile}: ${(err as Error).message}`);
+          }
+          // The token of the login before this one (on whichever server) is no longer needed.
+          if (previous.token && previous.tokenId && previous.server) {
+            const why = await revoke({
+              server: previous.server,
+              token: previous.token,
+              id: previous.tokenId,
+            });
+            if (why)
+              io.err(
+                `storeplane: the previous login's token ${previous.tokenId} was not revoked (${why}).\n`,
+              );
+          }
           io.err(
-            `Signed in to ${server} as ${made.session.user.username} (${made.session.user.role}).\n` +
-              `Token ${made.created.id} saved in ${base.configFile}${made.created.expiresAt ? `; it expires ${made.created.expiresAt.slice(0, 10)}` : ''}.\n`,
+            `Signed in to ${server} as ${session.user.username} (${session.user.role}).\n` +
+              `Token ${created.id} saved in ${base.configFile}${created.expiresAt ? `; it expires ${created.expiresAt.slice(0, 10)}` : ''}.\n`,
           );
         },
       ),
@@ -117,21 +153,14 @@ export function authCommands(program: Command, io: CliIo): void {
           io.err(`Not signed in (${configFile} holds no token).\n`);
           return;
         }
-        if (config.tokenId && connection.tokenSource === 'config') {
-          try {
-            await ok(
-              clientFor(connection).DELETE('/api/v1/tokens/{id}', {
-                params: { path: { id: config.tokenId } },
-              }),
+        // Revoked where it was made, with itself, whatever the environment or --server say now.
+        if (config.tokenId && config.server) {
+          const why = await revoke({ server: config.server, token: config.token, id: config.tokenId });
+          if (why)
+            io.err(
+              `storeplane: could not revoke token ${config.tokenId} (${why}); forgetting it anyway. Revoke it from the dashboard.\n`,
             );
-          } catch (err) {
-            if (!(err instanceof ApiFailure) || (err.status !== 401 && err.status !== 404)) {
-              io.err(
-                `storeplane: could not revoke token ${config.tokenId} (${(err as Error).message}); forgetting it anyway. Revoke it from the dashboard or another session.\n`,
-              );
-            }
-          }
-        } else if (!config.tokenId) {
+        } else {
           io.err(
             'The token was given to login (--token-stdin), not made by it: it is forgotten here, not revoked.\n',
           );

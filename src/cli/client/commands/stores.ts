@@ -218,17 +218,19 @@ export function storeCommands(program: Command, io: CliIo): void {
       ),
     );
 
-  stores
-    .command('retry')
-    .description('try a failed or stalled store again (after fixing the cause)')
-    .argument(nameArg, 'the store')
-    .action(
-      action(io, async (name: string, _o: unknown, cmd: Command) => {
-        const { client } = connect(cmd, io);
-        const s = await ok(client.POST('/api/v1/stores/{name}/retry', byName(name)));
-        io.err(`${s.name}: retry requested (${phaseText(s)}). Follow it: storeplane stores wait ${s.name}\n`);
-      }),
-    );
+  reads(
+    io,
+    stores
+      .command('retry')
+      .description('try a failed or stalled store again (after fixing the cause)')
+      .argument(nameArg, 'the store'),
+    async (c, name) => {
+      const s = await ok(c.client.POST('/api/v1/stores/{name}/retry', byName(name!)));
+      if (c.format !== 'table') return renderOne(c.format, s, storeView, () => '');
+      io.err(`${s.name}: retry requested (${phaseText(s)}). Follow it: storeplane stores wait ${s.name}\n`);
+      return '';
+    },
+  );
 
   stores
     .command('wait')
