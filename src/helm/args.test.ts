@@ -26,7 +26,7 @@ describe('upgradeArgs', () => {
       ],
     },
     {
-      name: 'helm 4 adds server-side apply that takes conflicting fields back',
+      name: 'helm 4 adds server-side apply that takes conflicting fields back, validated by the server',
       input: { ...base, helmMajor: 4, storeUid: 'uid-1' },
       want: [
         ...head,
@@ -36,6 +36,7 @@ describe('upgradeArgs', () => {
         ),
         '--server-side=true',
         '--force-conflicts',
+        '--disable-openapi-validation',
       ],
     },
     {
@@ -47,6 +48,7 @@ describe('upgradeArgs', () => {
         ...labelled('storeplane.dev/config-digest=0123456789abcdef0123456789abcdef'),
         '--server-side=true',
         '--force-conflicts',
+        '--disable-openapi-validation',
       ],
     },
   ];

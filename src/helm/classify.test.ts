@@ -82,6 +82,15 @@ describe('classifyHelmError', () => {
         "INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s): store-standin: replicas: Invalid type. Expected: integer, given: string",
     },
     {
+      // Helm 4 runs with --disable-openapi-validation: the API server's strict field validation refuses it.
+      name: 'a field Kubernetes does not have, refused by the API server',
+      stderr:
+        'Error: INSTALLATION FAILED: failed to create typed patch object (store-shop/shop-web; apps/v1, Kind=Deployment): .spec.replicaCount: field not declared in schema\n',
+      kind: 'invalid-values',
+      message:
+        'INSTALLATION FAILED: failed to create typed patch object (store-shop/shop-web; apps/v1, Kind=Deployment): .spec.replicaCount: field not declared in schema',
+    },
+    {
       name: 'a resource owned by someone else',
       stderr:
         'Error: INSTALLATION FAILED: rendered manifests contain a resource that already exists. Unable to continue with install: Service "web" in namespace "store-shop" exists\n',

@@ -37,7 +37,7 @@ const rules: [HelmErrorKind, RegExp][] = [
   ['chart-not-found', /path .* not found|chart .* not found|no such file or directory|failed to download/i],
   [
     'invalid-values',
-    /values don't meet the specifications of the schema|values\.schema\.json|error validating|parse error|YAML parse error/i,
+    /values don't meet the specifications of the schema|values\.schema\.json|error validating|parse error|YAML parse error|field not declared in schema|strict decoding error|unknown field/i,
   ],
   ['conflict', /conflict|already exists|cannot re-?use a name/i],
   [

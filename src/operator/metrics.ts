@@ -34,6 +34,19 @@ export function createMetrics(listStores: () => Store[]) {
     help: 'Stores waiting to be reconciled',
     registers: [registry],
   });
+  const reconcileSeconds = new Histogram({
+    name: 'storeplane_reconcile_seconds',
+    help: 'Duration of store reconciles by result (ok, or error: backing off)',
+    labelNames: ['result'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const wakes = new Counter({
+    name: 'storeplane_wakes_total',
+    help: 'Changes seen in the cluster by kind, and whether they woke a store (woke, scheduled-run, not-a-store)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
   const helmSeconds = new Histogram({
     name: 'storeplane_helm_action_seconds',
     help: 'Duration of helm commands by action and outcome',
@@ -63,6 +76,8 @@ export function createMetrics(listStores: () => Store[]) {
     provisioningSeconds,
     reconcileErrors,
     queueDepth,
+    reconcileSeconds,
+    wakes,
     helmSeconds,
     helmRunning,
     kubeRequests,

@@ -8,9 +8,8 @@ import { agentFor, makeClients } from '../kube/clients.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { resilientInformer } from '../kube/informer.ts';
 import type { RawObject } from '../kube/raw.ts';
-import { watchMetadata } from '../kube/watch.ts';
+import { type WatchEventType, watchMetadata } from '../kube/watch.ts';
 import { labels, managedByValue, storeResource } from '../store/keys.ts';
-import { storeOfNamespace } from '../store/naming.ts';
 import type { Store } from '../store/schema.ts';
 import { jittered } from './backoff.ts';
 import { loadEngineCharts } from './charts.ts';
@@ -24,6 +23,7 @@ import type { OperatorDeps } from './reconcile/context.ts';
 import { ShutdownError } from './release/apply.ts';
 import { reconcileStore } from './reconcile/store.ts';
 import { StoreChangeFilter } from './triggers.ts';
+import { WakeFilter, type WakingKind, wakingKinds } from './wakes.ts';
 
 export interface OperatorOptions {
   kc: KubeConfig;
@@ -50,15 +50,6 @@ async function helmMajorVersion(binary: string): Promise<number> {
   if (!(major >= 3)) throw new Error(`unsupported helm version ${stdout.trim()} (need v3.14+ or v4)`);
   return major;
 }
-
-/** Kinds in store namespaces whose changes wake the store (metadata-only, cluster-wide). */
-const workloadPaths = [
-  '/api/v1/pods',
-  '/api/v1/persistentvolumeclaims',
-  '/apis/apps/v1/deployments',
-  '/apis/apps/v1/statefulsets',
-  '/apis/batch/v1/jobs',
-];
 
 /**
  * The operator process: a Store informer, metadata-only watches that wake a store when its
@@ -122,18 +113,31 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
       'engine chart',
     );
 
-  const queue = new WorkQueue((key, signal) => reconcileStore(deps, key, signal), {
-    concurrency: config.concurrency,
-    onError: (key, err) => {
-      // Stopped on purpose: the next leader picks the store up.
-      if (err instanceof ShutdownError || stopping) return;
-      log.error(
-        { store: key, err: err instanceof Error ? err.message : String(err) },
-        'reconcile failed; backing off',
-      );
+  const queue = new WorkQueue(
+    async (key, signal) => {
+      const end = metrics.reconcileSeconds.startTimer();
+      try {
+        const r = await reconcileStore(deps, key, signal);
+        end({ result: 'ok' });
+        return r;
+      } catch (err) {
+        end({ result: 'error' });
+        throw err;
+      }
     },
-    onDepthChange: (d) => metrics.queueDepth.set(d),
-  });
+    {
+      concurrency: config.concurrency,
+      onError: (key, err) => {
+        // Stopped on purpose: the next leader picks the store up.
+        if (err instanceof ShutdownError || stopping) return;
+        log.error(
+          { store: key, err: err instanceof Error ? err.message : String(err) },
+          'reconcile failed; backing off',
+        );
+      },
+      onDepthChange: (d) => metrics.queueDepth.set(d),
+    },
+  );
   const enqueue = (s: { metadata?: { name?: string } }) => s.metadata?.name && queue.add(s.metadata.name);
   // Our own status writes never wake a store: only what a person or another controller changed.
   const changes = new StoreChangeFilter();
@@ -151,29 +155,28 @@ export async function startOperator(opts: OperatorOptions): Promise<RunningOpera
   });
 
   // Wake the store whose namespace saw a change (its workloads, or the namespace itself).
-  const wake = (type: string, obj: RawObject) => {
-    const ns = obj.kind === 'Namespace' ? obj.metadata?.name : obj.metadata?.namespace;
-    const store = ns && storeOfNamespace(ns);
-    if (!store || !stores.get(store)) return;
-    log.debug(
-      { store, type, object: `${obj.kind}/${obj.metadata?.name}` },
-      'woken by a change in its namespace',
-    );
+  const wakes = new WakeFilter();
+  const wake = (kind: WakingKind) => (type: WatchEventType, obj: RawObject) => {
+    const w = wakes.decide(kind, type, obj);
+    const store = w.store && stores.get(w.store) ? w.store : undefined;
+    metrics.wakes.inc({ kind, outcome: store ? 'woke' : (w.ignored ?? 'not-a-store') });
+    if (!store) return;
+    log.debug({ store, type, object: `${kind}/${obj.metadata?.name}` }, 'woken by a change in its namespace');
     queue.add(store);
   };
   const agent = await agentFor(kc);
-  const watches = [
+  const watches = (Object.entries(wakingKinds) as [WakingKind, string][]).map(([kind, path]) =>
     watchMetadata({
       kc,
       raw: clients.raw,
       agent,
-      path: '/api/v1/namespaces',
-      labelSelector: `${labels.managedBy}=${managedByValue}`,
-      onEvent: wake,
+      path,
+      // Only namespaces the operator made; every other kind across all namespaces.
+      labelSelector: kind === 'Namespace' ? `${labels.managedBy}=${managedByValue}` : undefined,
+      onEvent: wake(kind),
       log,
     }),
-    ...workloadPaths.map((path) => watchMetadata({ kc, raw: clients.raw, agent, path, onEvent: wake, log })),
-  ];
+  );
 
   // Periodic resync: watches can miss events; every store is looked at again now and then.
   const resync = setInterval(() => {

@@ -128,6 +128,33 @@ describe('a chart fixed without a new version', () => {
   });
 });
 
+// Helm 4 runs with --disable-openapi-validation (its client-side check cost every helm process
+// the OpenAPI documents): the API server's strict field validation must still refuse the manifest.
+describe('a chart that renders a field Kubernetes does not have', () => {
+  it('is refused by the API server, with the field named, and nothing is deployed', async () => {
+    const chart = join(c.dataDir, 'chart-unknown-field');
+    cpSync(standInChart, chart, { recursive: true });
+    const web = join(chart, 'templates', 'web.yaml');
+    writeFileSync(web, readFileSync(web, 'utf8').replace('  replicas:', '  replicaCount: 1\n  replicas:'));
+    await runOperator(['--chart', `woocommerce=${chart}`, '--chart', `medusa=${chart}`]);
+    const name = 'unknown-field';
+    await c.kubectl(['apply', '-f', '-'], storeYaml(name));
+    const failed = await waitForStore(
+      c,
+      name,
+      (s) => s.status?.lastFailure?.reason === 'ChartRejectedValues',
+      90_000,
+      'the refusal',
+    );
+    expect(failed.status?.lastFailure?.message).toMatch(/replicaCount/);
+    expect(failed.status?.lastFailure?.message).toMatch(/field not declared in schema|unknown field/);
+    const d = await c.kubectl(['get', 'deploy', `${name}-web`, '-n', `store-${name}`]);
+    expect(d.code, 'no Deployment was made').not.toBe(0);
+    // Gone before the next test counts the Secrets in the operator's namespace.
+    expect((await c.kubectl(['delete', 'store', name, '--timeout=90s'])).code).toBe(0);
+  });
+});
+
 // Fault 8: errors thrown inside a stage vanished into the log, and retries were spent in seconds.
 describe('an error from Kubernetes inside a stage', () => {
   const name = 'vault-full';
