@@ -124,8 +124,9 @@ async function machineJiffies(): Promise<{ busy: number; total: number }> {
 }
 
 /**
- * CPU seconds by program (the comm of each live process, plus what the finished children of each
- * have used), to say where a phase's CPU went: API server, etcd, KWOK, the operator, its helm.
+ * CPU seconds by program (the comm of each live process, plus what the finished children of the
+ * named ones have used), to say where a phase's CPU went: API server, etcd, KWOK, the operator,
+ * its helm (`operator children`).
  */
 async function cpuByProgram(names: Map<number, string>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -136,7 +137,10 @@ async function cpuByProgram(names: Map<number, string>): Promise<Map<string, num
     const f = stat.split(') ')[1]?.split(' ') ?? [];
     if (!comm || f.length < 15) continue;
     out.set(comm, (out.get(comm) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
-    out.set(`${comm} children`, (out.get(`${comm} children`) ?? 0) + (Number(f[13]) + Number(f[14])) / 100);
+    // Finished children only of the processes named (the operator's helm, the benchmark's
+    // kubectl): another process's reaped children may have run before the phase began.
+    if (names.has(Number(pid)))
+      out.set(`${comm} children`, (out.get(`${comm} children`) ?? 0) + (Number(f[13]) + Number(f[14])) / 100);
   }
   return out;
 }

@@ -186,6 +186,16 @@ export function metricsAddress(f: OperatorFlags): { host: string; port: number }
   return { host: '127.0.0.1', port: positiveInt('metrics-port', f['metrics-port'], 0, 0) };
 }
 
+/** Installs or updates the Store CRD and returns once the API server serves Stores. */
+export async function ensureStoreCrd(kc: KubeConfig): Promise<void> {
+  const clients = await makeClients(kc);
+  try {
+    await installStoreCrd(clients);
+  } finally {
+    clients.close();
+  }
+}
+
 /** Installs the CRD and runs the operator in the foreground until SIGTERM/SIGINT. */
 export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Promise<number> {
   const config = operatorConfigFromFlags(f);
@@ -197,14 +207,7 @@ export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Pr
     pino.destination(2),
   );
   const helmBinary = await findHelm(f.helm);
-  if (!f['skip-crd-install']) {
-    const clients = await makeClients(kc);
-    try {
-      await installStoreCrd(clients);
-    } finally {
-      clients.close();
-    }
-  }
+  if (!f['skip-crd-install']) await ensureStoreCrd(kc);
   const kubeconfigEnv = kubeconfigPath ?? f.kubeconfig ?? process.env.KUBECONFIG;
   const op = await startOperator({
     kc,

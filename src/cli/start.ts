@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { whyNot } from '../devcluster/realnode/node.ts';
 import type { ClusterState } from '../devcluster/state.ts';
 import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
 import { type ApiFlags, startApi } from './api.ts';
 import { ensureDashboard } from './dashboard.ts';
 import { devClusterUp } from './dev-cluster.ts';
-import { type OperatorFlags, runOperator } from './operator.ts';
+import { ensureStoreCrd, type OperatorFlags, runOperator } from './operator.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -62,12 +63,21 @@ async function withApi(
   operator: () => Promise<number>,
 ) {
   const dashboardDir = ensureDashboard(say);
+  // The API watches Stores from its first moment: the CRD comes first, or it logs a failed watch.
+  if (!flags['skip-crd-install']) await ensureStoreCrd(kubeConfigFor(kubeconfig ?? flags.kubeconfig));
   const api = await startApi(flags, kubeconfig, { cluster, dashboardDir });
   try {
     return await operator();
   } finally {
     await api.close();
   }
+}
+
+function kubeConfigFor(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
 }
 
 /** Whether a real node can run here, after installing its packages where that is allowed. */
