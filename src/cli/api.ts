@@ -124,6 +124,11 @@ export async function startApi(
   } else if (server.bootstrap.created) {
     say('First start: created the user "admin" with the password from --admin-password-file.');
   }
+  say(
+    server.bootstrap.created && server.bootstrap.passwordFile
+      ? `From a shell: ./bin/storeplane login --server ${server.url} --username admin --password-stdin < ${server.bootstrap.passwordFile}`
+      : `From a shell: ./bin/storeplane login --server ${server.url}`,
+  );
   return server;
 }
 

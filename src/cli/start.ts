@@ -42,12 +42,16 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
       const realNode = flags['no-real-node'] ? false : canRunRealNode();
       const cluster = await devClusterUp(dataDir, undefined, realNode);
       printHint(cluster);
-      return withApi(
+      const code = await withApi(
         flags,
         cluster.kubeconfig,
         { kind: 'simulated', realNode: Boolean(cluster.realNode) },
         () => runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig),
       );
+      say(
+        'Stopped the operator, the API and the dashboard. The local cluster and its stores keep running: `./bin/storeplane dev cluster down` stops it and deletes them.',
+      );
+      return code;
     }
   }
 }
@@ -124,7 +128,7 @@ function printHint(cluster: ClusterState | undefined): void {
     [
       'Starting the operator, the API and the dashboard (Ctrl-C stops them; the cluster keeps running).',
       'Open the dashboard URL below and sign in as "admin" with the password in the file named',
-      'below; the README ("The HTTP API") shows a session with curl. Or, in another shell, with kubectl:',
+      'below; the README shows sessions with the CLI ("The CLI") and curl ("The HTTP API"). Or, with kubectl:',
       ...(cluster ? [`  export KUBECONFIG=${cluster.kubeconfig} PATH=${cluster.binDir}:$PATH`] : []),
       '  kubectl apply -f examples/medusa.yaml -f examples/woocommerce.yaml',
       '  kubectl get stores -w',
