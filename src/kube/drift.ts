@@ -207,9 +207,11 @@ export async function takeOver(
       await raw.jsonPatch(live, takeoverPatch(live, foreign, to), manager);
       return;
     } catch (err) {
-      // 409 or 422 (the resourceVersion test failed): someone wrote in between; read again.
+      // 409 or 422 (the resourceVersion test failed): someone wrote in between; read again. A
+      // rollout's status writes come in a burst, so wait a little longer each time.
       const code = (err as { code?: number }).code;
       if (attempt >= 5 || (code !== 409 && code !== 422)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
 }

@@ -490,28 +490,30 @@ describe.each<Dialect>(['sqlite', 'postgres'])('PlatformDb on %s', (dialect) => 
     const minute = 60_000;
     const t0 = Date.parse(T0);
 
-    it('counts hits in a window and starts over in the next', async () => {
+    it('opens a key’s window at its first hit and starts over at the first hit after it', async () => {
       const key = `rl:${randomUUID()}`;
-      expect(await db.counters.peek(key, minute, t0)).toBe(0);
-      expect(await db.counters.hit(key, minute, t0 + 1)).toEqual({ count: 1, windowStart: t0 });
-      expect(await db.counters.hit(key, minute, t0 + 59_999)).toEqual({ count: 2, windowStart: t0 });
-      expect(await db.counters.peek(key, minute, t0 + 30_000)).toBe(2);
-      expect(await db.counters.peek(key, minute, t0 + minute)).toBe(0);
-      expect(await db.counters.hit(key, minute, t0 + minute)).toEqual({ count: 1, windowStart: t0 + minute });
-      expect(await db.counters.hit(key, minute, t0 + 5 * minute + 7)).toEqual({
+      const t = t0 + 58_000; // two seconds before the clock's minute turns: no matter
+      expect(await db.counters.peek(key, minute, t)).toEqual({ count: 0, windowStart: t });
+      expect(await db.counters.hit(key, minute, t)).toEqual({ count: 1, windowStart: t });
+      expect(await db.counters.hit(key, minute, t0 + minute + 500)).toEqual({ count: 2, windowStart: t });
+      expect(await db.counters.hit(key, minute, t + minute - 1)).toEqual({ count: 3, windowStart: t });
+      expect(await db.counters.peek(key, minute, t + 30_000)).toEqual({ count: 3, windowStart: t });
+      expect((await db.counters.peek(key, minute, t + minute)).count).toBe(0);
+      expect(await db.counters.hit(key, minute, t + minute)).toEqual({ count: 1, windowStart: t + minute });
+      expect(await db.counters.hit(key, minute, t + 5 * minute + 7)).toEqual({
         count: 1,
-        windowStart: t0 + 5 * minute,
+        windowStart: t + 5 * minute + 7,
       });
-      // A hit stamped in an older window (a lagging clock) counts in the newer one.
-      expect(await db.counters.hit(key, minute, t0 + 4 * minute)).toEqual({
+      // A hit stamped before the window opened (a lagging clock) counts in it.
+      expect(await db.counters.hit(key, minute, t + 4 * minute)).toEqual({
         count: 2,
-        windowStart: t0 + 5 * minute,
+        windowStart: t + 5 * minute + 7,
       });
       await db.counters.reset(key);
-      expect(await db.counters.peek(key, minute, t0 + 5 * minute)).toBe(0);
-      expect(await db.counters.hit(key, minute, t0 + 5 * minute)).toEqual({
+      expect((await db.counters.peek(key, minute, t + 5 * minute)).count).toBe(0);
+      expect(await db.counters.hit(key, minute, t + 5 * minute)).toEqual({
         count: 1,
-        windowStart: t0 + 5 * minute,
+        windowStart: t + 5 * minute,
       });
     });
 
@@ -523,8 +525,8 @@ describe.each<Dialect>(['sqlite', 'postgres'])('PlatformDb on %s', (dialect) => 
       expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(
         Array.from({ length: 200 }, (_, i) => i + 1),
       );
-      expect(new Set(hits.map((h) => h.windowStart))).toEqual(new Set([t0]));
-      expect(await db.counters.peek(key, minute, t0)).toBe(200);
+      expect(new Set(hits.map((h) => h.windowStart))).toEqual(new Set([t0 + 5]));
+      expect(await db.counters.peek(key, minute, t0 + 5)).toEqual({ count: 200, windowStart: t0 + 5 });
     });
 
     if (dialect === 'postgres') {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/devcluster/ports.ts';
 import {
+  condition,
+  helmHistory,
   isReady,
   OperatorProcess,
   type PrivateCluster,
@@ -32,6 +34,35 @@ async function metric(metricName: string, match = ''): Promise<number> {
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 const reconciles = () => metric('storeplane_reconcile_seconds_count');
+
+/** On a timeout, what the store and the operator said, so that a failure in CI explains itself. */
+async function explained<T>(wait: Promise<T>): Promise<T> {
+  try {
+    return await wait;
+  } catch (err) {
+    const s = await c.getStore(name).catch(() => undefined);
+    const conditions = (s?.status?.conditions ?? []).map(
+      (x) => `${x.type}=${x.status} ${x.reason}: ${x.message}`,
+    );
+    const log = (await operator.logs()).split('\n').slice(-40).join('\n');
+    throw new Error(
+      `${(err as Error).message}\nphase ${s?.status?.phase}; attempt ${JSON.stringify(s?.status?.attempt)}\n${conditions.join('\n')}\noperator log (tail):\n${log}`,
+    );
+  }
+}
+
+/** The store's web Deployment's variable names. */
+async function envNames(web: string): Promise<string[]> {
+  const r = await c.kubectl([
+    'get',
+    '-n',
+    ns,
+    web,
+    '-o',
+    'jsonpath={.spec.template.spec.containers[0].env[*].name}',
+  ]);
+  return r.stdout.split(' ');
+}
 
 beforeAll(async () => {
   c = await privateCluster();
@@ -122,23 +153,121 @@ describe('between resyncs', () => {
       (await c.kubectl(['get', 'deploy', '-n', ns, '-o', 'name'])).stdout.trim().split('\n')[0] ?? '';
     expect(web).toMatch(/^deployment/);
     expect((await c.kubectl(['set', 'env', '-n', ns, web, 'INJECTED=1'])).code).toBe(0);
-    const env = await waitFor(
-      'the variable to be removed again',
-      async () =>
-        (
-          await c.kubectl([
-            'get',
-            '-n',
-            ns,
-            web,
-            '-o',
-            'jsonpath={.spec.template.spec.containers[0].env[*].name}',
-          ])
-        ).stdout,
-      (names) => !names.split(' ').includes('INJECTED'),
-      60_000,
+    const env = await explained(
+      waitFor(
+        'the variable to be removed again',
+        () => envNames(web),
+        (n) => !n.includes('INJECTED'),
+        60_000,
+      ),
     );
-    expect(env.split(' ')).not.toContain('INJECTED');
-    await waitForStore(c, name, isReady, 60_000, 'Ready again');
+    expect(env).not.toContain('INJECTED');
+    await explained(waitForStore(c, name, isReady, 60_000, 'Ready again'));
+  });
+
+  // The repair hands the foreign fields to Helm before Helm runs, which hides them from the next
+  // drift check: a repair that failed before Helm wrote a revision was then reported repaired,
+  // with the edit still in place, until something else changed.
+  it('a drift repair refused before Helm writes a revision is run again, never reported repaired', async () => {
+    const policy = 'test-refuse-helm-records';
+    const probe = [
+      'create',
+      'secret',
+      'generic',
+      'probe',
+      '-n',
+      ns,
+      '--type',
+      'helm.sh/release.v1',
+      '--dry-run=server',
+    ];
+    const refused = async () => (await c.kubectl(probe)).stderr.includes(policy);
+    expect((await c.kubectl(['apply', '-f', '-'], refuseHelmRecords(policy, ns))).code).toBe(0);
+    await waitFor('the policy to be enforced', refused, (r) => r, 30_000);
+    const revisions = (await helmHistory(c, name)).length;
+
+    const web =
+      (await c.kubectl(['get', 'deploy', '-n', ns, '-o', 'name'])).stdout.trim().split('\n')[0] ?? '';
+    expect((await c.kubectl(['set', 'env', '-n', ns, web, 'INJECTED_TOO=1'])).code).toBe(0);
+    const failed = await explained(
+      waitForStore(
+        c,
+        name,
+        (s) =>
+          condition(s, 'Drifted')?.status === 'True' && condition(s, 'Released')?.reason === 'UpgradeFailed',
+        60_000,
+        'the repair refused',
+      ),
+    );
+    expect(condition(failed, 'Released')?.message).toMatch(new RegExp(policy));
+    // Retries while Helm is still refused change nothing.
+    await new Promise((r) => setTimeout(r, 5000));
+    const still = await c.getStore(name);
+    expect(condition(still, 'Drifted')?.status).toBe('True');
+    expect(await envNames(web)).toContain('INJECTED_TOO');
+    expect(await helmHistory(c, name)).toHaveLength(revisions);
+
+    expect(
+      (await c.kubectl(['delete', 'validatingadmissionpolicybinding,validatingadmissionpolicy', policy]))
+        .code,
+    ).toBe(0);
+    await waitFor('the policy to be gone', refused, (r) => !r, 30_000);
+    await explained(
+      waitFor(
+        'the variable to be removed',
+        () => envNames(web),
+        (n) => !n.includes('INJECTED_TOO'),
+        90_000,
+      ),
+    );
+    const repaired = await explained(
+      waitForStore(
+        c,
+        name,
+        (s) => isReady(s) && condition(s, 'Drifted')?.status === 'False',
+        60_000,
+        'Ready, repaired',
+      ),
+    );
+    const history = await helmHistory(c, name);
+    expect(history).toHaveLength(revisions + 1);
+    expect(history.at(-1)?.description).toMatch(/repairing drift/);
+    expect(condition(repaired, 'Drifted')?.message).toBe(`repaired in revision ${history.at(-1)?.revision}`);
   });
 });
+
+/** An admission policy that refuses Helm's release records in one namespace: Helm fails before writing a revision. */
+function refuseHelmRecords(policy: string, namespace: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: policy },
+        spec: {
+          failurePolicy: 'Fail',
+          matchConstraints: {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+            resourceRules: [
+              { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['secrets'] },
+            ],
+          },
+          validations: [
+            {
+              expression: "object.type != 'helm.sh/release.v1'",
+              message: `${policy}: Helm's release records are refused`,
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: policy },
+        spec: { policyName: policy, validationActions: ['Deny'] },
+      },
+    ],
+  });
+}

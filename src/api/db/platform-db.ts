@@ -132,12 +132,12 @@ export interface PlatformDb {
 
   counters: {
     /**
-     * Adds one hit to `key` in the fixed window of `windowMs` that holds `nowMs`, atomically (one
-     * statement), and returns the count in that window and when it started.
+     * Adds one hit to `key` atomically (one statement) and returns the count in its window and
+     * when that window opened: at the key's first hit, for `windowMs`, then at the next hit after.
      */
     hit(key: string, windowMs: number, nowMs: number): Promise<{ count: number; windowStart: number }>;
-    /** The count in the current window without adding to it. */
-    peek(key: string, windowMs: number, nowMs: number): Promise<number>;
+    /** The count in the key's open window without adding to it (0 when none is open). */
+    peek(key: string, windowMs: number, nowMs: number): Promise<{ count: number; windowStart: number }>;
     reset(key: string): Promise<void>;
   };
 

@@ -4,8 +4,8 @@ import { rateLimitError } from './rate-limit.ts';
 
 /**
  * Brute-force protection for password login: failed attempts are counted per account and per IP
- * in fixed windows; at the limit, further attempts are refused until the window ends, whether the
- * password is right or not (so a locked account cannot be probed).
+ * in windows that open at the first failure; at the limit, further attempts are refused until the
+ * window ends, whether the password is right or not (so a locked account cannot be probed).
  */
 export class LoginGuard {
   constructor(
@@ -28,10 +28,9 @@ export class LoginGuard {
   async check(username: string, ip: string): Promise<void> {
     const now = Date.now();
     for (const [key, rule, name] of this.keys(username, ip)) {
-      if ((await this.db.counters.peek(key, rule.windowMs, now)) >= rule.max) {
-        const windowEnd = Math.floor(now / rule.windowMs) * rule.windowMs + rule.windowMs;
-        throw rateLimitError(name, rule.max, rule.windowMs, windowEnd - now);
-      }
+      const { count, windowStart } = await this.db.counters.peek(key, rule.windowMs, now);
+      if (count >= rule.max)
+        throw rateLimitError(name, rule.max, rule.windowMs, windowStart + rule.windowMs - now);
     }
   }
 

@@ -2,6 +2,7 @@ import rateLimit, { type FastifyRateLimitStore, type FastifyRateLimitStoreCtor }
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiRateLimits, RateRule } from '../config.ts';
 import type { PlatformDb } from '../db/platform-db.ts';
+import { assertWindow } from '../db/counters.ts';
 import { ApiError } from '../http/errors.ts';
 
 /**
@@ -12,24 +13,24 @@ import { ApiError } from '../http/errors.ts';
 type Hit = (key: string, windowMs: number, nowMs: number) => Promise<{ count: number; windowStart: number }>;
 
 /**
- * Fixed-window counters in this process, for SQLite, where there is one API process: the same
- * answers as the database's counters without a write per request (on SQLite those writes, and
- * the WAL checkpoints they cause, were the tail of bench:api's latency).
+ * Counters in this process, for SQLite, where there is one API process: the same answers as the
+ * database's counters (a key's window opens at its first hit) without a write per request (on
+ * SQLite those writes, and the WAL checkpoints they cause, were the tail of bench:api's latency).
  */
 export function memoryCounters(): Hit {
-  const windows = new Map<string, { windowStart: number; count: number }>();
+  const windows = new Map<string, { windowStart: number; windowMs: number; count: number }>();
   let sweptAt = 0;
   return async (key, windowMs, nowMs) => {
-    const windowStart = Math.floor(nowMs / windowMs) * windowMs;
+    assertWindow(windowMs);
     if (nowMs - sweptAt > 60_000) {
-      // Drop windows that ended: the map holds only callers seen in the current windows.
-      for (const [k, w] of windows) if (w.windowStart + windowMs < nowMs - 3_600_000) windows.delete(k);
+      // Drop windows that ended: the map holds only callers seen in their open windows.
+      for (const [k, w] of windows) if (w.windowStart + w.windowMs <= nowMs) windows.delete(k);
       sweptAt = nowMs;
     }
     const w = windows.get(key);
-    if (!w || w.windowStart < windowStart) {
-      windows.set(key, { windowStart, count: 1 });
-      return { count: 1, windowStart };
+    if (!w || w.windowStart + windowMs <= nowMs) {
+      windows.set(key, { windowStart: nowMs, windowMs, count: 1 });
+      return { count: 1, windowStart: nowMs };
     }
     w.count++;
     return { count: w.count, windowStart: w.windowStart };

@@ -1,11 +1,13 @@
 import { configDigest } from '../../helm/digest.ts';
 import { listRevisions } from '../../helm/storage.ts';
+import { isTrue } from '../../store/conditions.ts';
 import { events, reasons } from '../../store/keys.ts';
 import { done, type StageOutcome } from '../decide/outcome.ts';
 import type { StoreContext } from '../reconcile/context.ts';
 import { helmValues } from '../reconcile/values.ts';
 import { record } from './apply.ts';
 import { releaseDrift } from './drift.ts';
+import { repairDrift } from './repair.ts';
 import { install } from './install.ts';
 import { classifyRelease, nextReleaseAction } from './state.ts';
 import { unlock } from './unlock.ts';
@@ -14,7 +16,8 @@ import { upgrade } from './upgrade.ts';
 /**
  * The engine's Helm release: classify what Helm has against the config digest the store asks for
  * (absent, locked, failed, out of sync, drifted, in sync), then run at most one action and let
- * the next pass re-read. Drift is checked only on a steady store (no attempt under way).
+ * the next pass re-read. Drift is looked for only on a steady store (no attempt under way); drift
+ * found and not yet repaired by a new revision is a state of its own (see repairDrift).
  */
 export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
   const chart = ctx.chart;
@@ -40,7 +43,12 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
   );
   const revisions = await listRevisions(ctx.deps.clients.raw, ctx.namespace, ctx.release);
   const recorded = ctx.status.history?.[0];
-  const state = classifyRelease(revisions, recorded && { revision: recorded.revision }, digest);
+  const driftUnrepaired = isTrue(ctx.status.conditions, 'Drifted');
+  const state = classifyRelease(
+    revisions,
+    recorded && { revision: recorded.revision, driftUnrepaired },
+    digest,
+  );
   const action = nextReleaseAction(state);
 
   if (action.kind === 'unlock') return unlock(ctx, action.revision, action.status);
@@ -48,13 +56,18 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
     if (!ctx.status.attempt) ctx.startAttempt('repair', 'the release is missing');
     return install(ctx, digest, values, revisions);
   }
-  if (action.kind === 'upgrade') {
+  if (action.kind === 'upgrade' || action.kind === 'repair-drift') {
+    const reason =
+      action.kind === 'upgrade' ? action.reason : 'repairing drift found earlier (no revision made yet)';
     if (!ctx.status.attempt)
       ctx.startAttempt(
-        state.kind === 'failed' ? 'repair' : 'upgrade',
-        `upgrading the release: ${action.reason}`,
+        state.kind === 'out-of-sync' ? 'upgrade' : 'repair',
+        `upgrading the release: ${reason}`,
       );
-    return upgrade(ctx, action.reason, digest, values, revisions);
+    // Drift not yet repaired rides on any new revision: its foreign fields are handed over first.
+    return driftUnrepaired
+      ? repairDrift(ctx, reason, digest, values, revisions)
+      : upgrade(ctx, reason, digest, values, revisions);
   }
 
   // In sync: Helm's storage says the newest revision is deployed for this digest.
@@ -73,16 +86,6 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
     reason: reasons.hooksSucceeded,
     message: 'setup hooks of the release completed',
   });
-  if (
-    ctx.status.attempt?.kind === 'repair' &&
-    ctx.status.conditions?.some((c) => c.type === 'Drifted' && c.status === 'True')
-  )
-    ctx.condition({
-      type: 'Drifted',
-      status: 'False',
-      reason: reasons.noDriftDetected,
-      message: `repaired in revision ${newest?.revision}`,
-    });
   if (ctx.status.attempt || !newest) return done;
 
   const drift = await releaseDrift(ctx, newest.revision);
@@ -100,6 +103,5 @@ export async function releaseStage(ctx: StoreContext): Promise<StageOutcome> {
     `${what}; repairing with a new revision of the same configuration`,
   );
   ctx.startAttempt('repair', `drift: ${what}`);
-  await drift.prepare();
-  return upgrade(ctx, `repairing drift: ${what}`.slice(0, 180), digest, values, revisions);
+  return repairDrift(ctx, `repairing drift: ${what}`.slice(0, 180), digest, values, revisions, drift);
 }

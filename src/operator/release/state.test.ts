@@ -10,7 +10,13 @@ const rev = (revision: number, status: string, configDigest?: string): StoredRev
 });
 
 describe('classifyRelease', () => {
-  const cases: { name: string; revisions: StoredRevision[]; recorded?: number; want: ReleaseState }[] = [
+  const cases: {
+    name: string;
+    revisions: StoredRevision[];
+    recorded?: number;
+    driftUnrepaired?: boolean;
+    want: ReleaseState;
+  }[] = [
     { name: 'never installed', revisions: [], want: { kind: 'absent' } },
     {
       name: 'uninstalled with history kept',
@@ -62,6 +68,33 @@ describe('classifyRelease', () => {
       want: { kind: 'locked', status, revision: 2 } as ReleaseState,
     })),
     {
+      // A repair that failed before Helm wrote a revision: its takeover already hid the foreign
+      // fields from the drift check, so the record must say the repair is still owed.
+      name: 'in sync, with drift found on it and no repairing revision since',
+      revisions: [rev(2, 'deployed', 'sha256:a')],
+      recorded: 2,
+      driftUnrepaired: true,
+      want: { kind: 'drifted', revision: 2 },
+    },
+    {
+      name: 'drift owed, but the configuration changed too: the upgrade comes first',
+      revisions: [rev(2, 'deployed', 'sha256:o')],
+      recorded: 2,
+      driftUnrepaired: true,
+      want: {
+        kind: 'out-of-sync',
+        revision: 2,
+        why: 'the configuration changed (store spec, engine chart or platform values)',
+      },
+    },
+    {
+      name: 'drift owed, but the repair left a failed revision: retried as a failure',
+      revisions: [rev(2, 'deployed', 'sha256:a'), rev(3, 'failed', 'sha256:a')],
+      recorded: 2,
+      driftUnrepaired: true,
+      want: { kind: 'failed', revision: 3 },
+    },
+    {
       name: 'order of the list does not matter',
       revisions: [
         rev(3, 'deployed', 'sha256:a'),
@@ -75,7 +108,11 @@ describe('classifyRelease', () => {
   for (const tc of cases) {
     it(tc.name, () => {
       expect(
-        classifyRelease(tc.revisions, tc.recorded ? { revision: tc.recorded } : undefined, 'sha256:a'),
+        classifyRelease(
+          tc.revisions,
+          tc.recorded ? { revision: tc.recorded, driftUnrepaired: tc.driftUnrepaired } : undefined,
+          'sha256:a',
+        ),
       ).toEqual(tc.want);
     });
   }
@@ -96,6 +133,10 @@ describe('nextReleaseAction', () => {
       kind: 'unlock',
       revision: 1,
       status: 'pending-install',
+    });
+    expect(nextReleaseAction({ kind: 'drifted', revision: 3 })).toEqual({
+      kind: 'repair-drift',
+      revision: 3,
     });
     expect(nextReleaseAction({ kind: 'in-sync', revision: 3 })).toEqual({ kind: 'none' });
   });

@@ -3,6 +3,12 @@ import type { StoredRevision } from '../../helm/storage.ts';
 /** Our record of the last release we made (status.history[0]). */
 export interface RecordedRelease {
   revision: number;
+  /**
+   * Drift was found on the deployed revision and no repairing revision has been made since (the
+   * Drifted condition is True). The repair's first step hands foreign fields to Helm, which hides
+   * them from the next drift check: only a new revision ends it.
+   */
+  driftUnrepaired?: boolean;
 }
 
 export type ReleaseState =
@@ -11,6 +17,8 @@ export type ReleaseState =
   | { kind: 'locked'; status: string; revision: number }
   | { kind: 'failed'; revision: number }
   | { kind: 'out-of-sync'; revision: number; why: string }
+  /** In sync with the configuration, but drift found on it is not repaired yet. */
+  | { kind: 'drifted'; revision: number }
   | { kind: 'in-sync'; revision: number };
 
 const lockStates = new Set(['pending-install', 'pending-upgrade', 'pending-rollback', 'uninstalling']);
@@ -45,12 +53,15 @@ export function classifyRelease(
   if (recorded && recorded.revision !== last.revision) {
     return { kind: 'out-of-sync', revision: last.revision, why: 'a revision was made outside Storeplane' };
   }
+  if (recorded?.driftUnrepaired) return { kind: 'drifted', revision: last.revision };
   return { kind: 'in-sync', revision: last.revision };
 }
 
 export type ReleaseAction =
   | { kind: 'install' }
   | { kind: 'upgrade'; reason: string }
+  /** An upgrade to the same configuration that first hands foreign fields to Helm. */
+  | { kind: 'repair-drift'; revision: number }
   | { kind: 'unlock'; revision: number; status: string }
   | { kind: 'none' };
 
@@ -69,6 +80,8 @@ export function nextReleaseAction(state: ReleaseState): ReleaseAction {
       return { kind: 'upgrade', reason: `retrying failed revision ${state.revision}` };
     case 'out-of-sync':
       return { kind: 'upgrade', reason: state.why };
+    case 'drifted':
+      return { kind: 'repair-drift', revision: state.revision };
     case 'in-sync':
       return { kind: 'none' };
   }
