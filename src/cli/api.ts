@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../kube/context.ts';
 import yaml from 'js-yaml';
 import { pino, type Logger } from 'pino';
 import { apiConfig, type ApiConfig, type ApiConfigOverrides } from '../api/config.ts';
@@ -93,9 +93,7 @@ export async function startApi(
   const config = configFrom(f);
   if (extra.cluster) config.cluster = extra.cluster;
   const dashboardDir = extra.dashboardDir ?? builtDashboard();
-  const kc = new KubeConfig();
-  if (kubeconfigPath ?? f.kubeconfig) kc.loadFromFile((kubeconfigPath ?? f.kubeconfig) as string);
-  else kc.loadFromDefault();
+  const kc = loadKubeConfig(kubeconfigPath ?? f.kubeconfig);
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const server = await startApiServer({
     kc,

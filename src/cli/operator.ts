@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { ensureBinaries } from '../devcluster/binaries.ts';
 import { makeClients } from '../kube/clients.ts';
+import { loadKubeConfig } from '../kube/context.ts';
 import { defaultOperatorConfig, type OperatorConfig } from '../operator/config.ts';
 import { startOperator } from '../operator/operator.ts';
 import type { OperatorBinding as StoreRoleBinding } from '../operator/reconcile/manifests.ts';
@@ -199,9 +200,7 @@ export async function ensureStoreCrd(kc: KubeConfig): Promise<void> {
 /** Installs the CRD and runs the operator in the foreground until SIGTERM/SIGINT. */
 export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Promise<number> {
   const config = operatorConfigFromFlags(f);
-  const kc = new KubeConfig();
-  if (kubeconfigPath ?? f.kubeconfig) kc.loadFromFile((kubeconfigPath ?? f.kubeconfig) as string);
-  else kc.loadFromDefault();
+  const kc = loadKubeConfig(kubeconfigPath ?? f.kubeconfig);
   const log = pino(
     { name: 'storeplane-operator', level: process.env.LOG_LEVEL ?? 'info' },
     pino.destination(2),

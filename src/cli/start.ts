@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { whyNot } from '../devcluster/realnode/node.ts';
 import type { ClusterState } from '../devcluster/state.ts';
-import { chooseCluster, probeCurrentContext } from '../kube/context.ts';
+import { chooseCluster, loadKubeConfig, probeCurrentContext } from '../kube/context.ts';
 import { type ApiFlags, startApi } from './api.ts';
 import { ensureDashboard } from './dashboard.ts';
 import { devClusterUp } from './dev-cluster.ts';
@@ -32,7 +31,9 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
     case 'context':
       say(`Using kube context "${choice.context}" (${choice.server}, Kubernetes ${choice.version}).`);
       printHint(undefined);
-      return withApi(flags, undefined, { kind: 'kubernetes', realNode: false }, () => runOperator(flags));
+      return withApi(flags, undefined, { kind: 'kubernetes', realNode: false }, () =>
+        runOperator({ ...flags, 'skip-crd-install': true }),
+      );
     case 'dev-cluster': {
       say(
         choice.note
@@ -46,7 +47,11 @@ export async function start(dataDir: string, flags: StartFlags): Promise<number>
         flags,
         cluster.kubeconfig,
         { kind: 'simulated', realNode: Boolean(cluster.realNode) },
-        () => runOperator(cluster.realNode ? withDevnodeValues(flags) : flags, cluster.kubeconfig),
+        () =>
+          runOperator(
+            { ...(cluster.realNode ? withDevnodeValues(flags) : flags), 'skip-crd-install': true },
+            cluster.kubeconfig,
+          ),
       );
       say(
         'Stopped the operator, the API and the dashboard. The local cluster and its stores keep running: `./bin/storeplane dev cluster down` stops it and deletes them.',
@@ -68,20 +73,14 @@ async function withApi(
 ) {
   const dashboardDir = ensureDashboard(say);
   // The API watches Stores from its first moment: the CRD comes first, or it logs a failed watch.
-  if (!flags['skip-crd-install']) await ensureStoreCrd(kubeConfigFor(kubeconfig ?? flags.kubeconfig));
+  // The operator then need not install it again.
+  if (!flags['skip-crd-install']) await ensureStoreCrd(loadKubeConfig(kubeconfig ?? flags.kubeconfig));
   const api = await startApi(flags, kubeconfig, { cluster, dashboardDir });
   try {
     return await operator();
   } finally {
     await api.close();
   }
-}
-
-function kubeConfigFor(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
 }
 
 /** Whether a real node can run here, after installing its packages where that is allowed. */

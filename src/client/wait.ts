@@ -81,7 +81,8 @@ export async function waitForStore(o: {
     try {
       return await ok(o.client.GET('/api/v1/stores/{name}', { params: { path: { name: o.name } }, signal }));
     } catch (err) {
-      if (err instanceof ApiFailure && err.status === 404) return undefined;
+      // Waiting for a deletion, gone is done; waiting for Ready, the API's own 404 is the answer.
+      if (err instanceof ApiFailure && err.status === 404 && o.want !== 'ready') return undefined;
       throw err;
     }
   };
@@ -89,8 +90,6 @@ export async function waitForStore(o: {
   try {
     // A store that does not exist (or is not yours) is refused now, not waited for.
     const first = await detail();
-    if (!first && o.want === 'ready')
-      throw new ApiFailure(404, 'not_found', `No store named "${o.name}" (or it is not yours).`);
     if (!first) return { verdict: 'done' };
     for (const e of newEvents(seen, first, o.want === 'ready')) emit(e);
 
@@ -108,11 +107,11 @@ export async function waitForStore(o: {
         lastJson = json;
         if (current) {
           const d = await detail().catch((err: unknown) => {
-            // The stage lines are a nicety: a busy or restarting API (429, 5xx, unreachable)
-            // skips them for this change, and the wait goes on from the stream.
+            // The stage lines are a nicety: a busy or restarting API (429, 5xx, unreachable) or a
+            // store deleted just now skips them for this change; the wait goes on from the stream.
             if (
               err instanceof ApiFailure &&
-              (err.status === 0 || err.status === 429 || err.status >= 500) &&
+              (err.status === 0 || err.status === 404 || err.status === 429 || err.status >= 500) &&
               !signal.aborted
             )
               return undefined;

@@ -42,6 +42,14 @@ export function chooseCluster(p: ContextProbe, forceDev = false): ClusterChoice 
   return { use: 'dev-cluster' };
 }
 
+/** The kubeconfig at `path`, or the default one (KUBECONFIG, ~/.kube/config, in-cluster). */
+export function loadKubeConfig(path?: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}
+
 /** Looks at KUBECONFIG / ~/.kube/config and asks the current context's server for its version. */
 export async function probeCurrentContext(timeoutMs = 3000): Promise<ContextProbe> {
   const explicit = Boolean(process.env.KUBECONFIG);

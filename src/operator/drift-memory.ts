@@ -3,11 +3,32 @@ import { canonicalJson } from '../helm/digest.ts';
 import type { RawObject } from '../kube/raw.ts';
 
 /**
- * What the last clean drift check of each store saw: per object, the live resourceVersion and a
- * digest of what was wanted. When both are the same again, nothing has written the object since,
- * so the API server's dry run would answer the same: it is skipped. An idle fleet then costs one
- * read per object per resync, not a dry-run apply. One entry per store, dropped when it is deleted.
+ * What the last clean drift check of each store saw: per object, a digest of the live object as
+ * far as drift is concerned and a digest of what was wanted. When both are the same again, the
+ * API server's dry run would answer the same: it is skipped. Status is left out, and so are the
+ * times in managedFields: a ResourceQuota's usage after each WP-Cron run or a CronJob's last
+ * schedule time changed the resourceVersion (the first key) and cost an idle fleet a dry-run apply
+ * per change. Labels, annotations, the body and every writer's fields are in: a write by anyone,
+ * even of the same value, is looked at again. One entry per store, dropped when it is deleted.
  */
+const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex').slice(0, 16);
+
+/** The live object without what changes on its own: status, resourceVersion, writers' times. */
+export function driftRelevant(live: RawObject): unknown {
+  const { status: _status, metadata, ...body } = live;
+  return {
+    body,
+    labels: metadata?.labels ?? {},
+    annotations: metadata?.annotations ?? {},
+    ownerReferences: metadata?.ownerReferences ?? [],
+    finalizers: metadata?.finalizers ?? [],
+    deleting: metadata?.deletionTimestamp ?? null,
+    writers: (metadata?.managedFields ?? [])
+      .filter((e) => !e.subresource)
+      .map((e) => [e.manager, e.operation, e.apiVersion, e.fieldsV1 ?? {}]),
+  };
+}
+
 export class DriftMemory {
   private readonly seen = new Map<string, Map<string, string>>();
 
@@ -16,8 +37,7 @@ export class DriftMemory {
   }
 
   private stamp(desired: RawObject, live: RawObject): string {
-    const wanted = createHash('sha256').update(canonicalJson(desired)).digest('hex').slice(0, 16);
-    return `${live.metadata?.resourceVersion}|${wanted}`;
+    return `${digest(driftRelevant(live))}|${digest(desired)}`;
   }
 
   /** True when the object is as it was at the last clean check, for the same desire. */

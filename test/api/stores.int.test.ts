@@ -186,9 +186,10 @@ describe('a member provisions stores through the API', () => {
       // The same answer as for a store that does not exist.
       const missing = await ned.request(method, path.replace(names.medusa, 'no-such-store'));
       expect(missing.status).toBe(404);
-      expect((a.body as { error: { code: string } }).error.code).toBe(
-        (missing.body as { error: { code: string } }).error.code,
-      );
+      const error = (r: { body: unknown }) => (r.body as { error: { code: string; message: string } }).error;
+      expect(error(a).code).toBe(error(missing).code);
+      expect(error(a).message).toBe(error(missing).message.replace('no-such-store', names.medusa));
+      expect(error(a).message).toBe(`No store named "${names.medusa}" (or it is not yours).`);
     }
     const list = await ned.request<{ stores: StoreSummary[] }>('GET', '/api/v1/stores');
     expect(list.body.stores).toEqual([]);

@@ -270,3 +270,16 @@ export async function waitFor<T>(
   }
   throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 2000)}`);
 }
+
+/**
+ * The sum of a Prometheus metric's series, read from `/metrics` on the local port, over the
+ * series whose labels contain every one of `match` (all series when none is given).
+ */
+export async function metricSum(port: number, name: string, ...match: string[]): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+    .filter((l) => match.every((m) => l.includes(m)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/devcluster/ports.ts';
 import type { Store } from '../../src/store/schema.ts';
 import {
   condition,
   helmHistory,
   isReady,
   isStalled,
+  metricSum,
   OperatorProcess,
   type PrivateCluster,
   privateCluster,
@@ -21,13 +23,17 @@ import {
  */
 let c: PrivateCluster;
 let operator: OperatorProcess;
+let metricsPort: number;
 const woo = 'steady-woo';
 const med = 'steady-med';
 const deadlineSeconds = 20;
 
 beforeAll(async () => {
   c = await privateCluster();
+  metricsPort = await freePort();
   operator = new OperatorProcess(c, [
+    '--metrics-port',
+    String(metricsPort),
     '--resync-seconds',
     '2',
     '--deadline-seconds',
@@ -68,6 +74,37 @@ describe('a Ready store on the real charts, left alone', () => {
       );
     }
     expect(await operator.logs()).not.toMatch(/"level":50/);
+  });
+});
+
+describe('what a steady store costs', () => {
+  // A ResourceQuota's usage changes with every pod and Service (each WP-Cron run, say). Its
+  // status is not drift: a pass after such a change needs no dry-run apply of the quota.
+  it('a quota whose usage changed costs no dry-run apply over the next resyncs', async () => {
+    const ns = `store-${woo}`;
+    const dryRuns = () =>
+      metricSum(metricsPort, 'storeplane_kube_requests_total', 'resource="resourcequotas"', 'dry_run="true"');
+    const used = async () =>
+      (await c.kubectl(['get', 'resourcequota', '-n', ns, '-o', 'jsonpath={.items[0].status.used.services}']))
+        .stdout;
+    const servicesBefore = await used();
+    const before = await dryRuns();
+    const svc = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'usage-probe', namespace: ns },
+      spec: { ports: [{ port: 80 }], selector: { app: 'nothing' } },
+    });
+    expect((await c.kubectl(['apply', '-f', '-'], svc)).code).toBe(0);
+    await waitFor(
+      'the quota to count the Service',
+      used,
+      (n) => Number(n) === Number(servicesBefore) + 1,
+      30_000,
+    );
+    await sleep(6_000); // three resyncs
+    expect(await dryRuns(), 'dry-run applies of the quota').toBe(before);
+    expect((await c.kubectl(['delete', 'service', 'usage-probe', '-n', ns])).code).toBe(0);
   });
 });
 

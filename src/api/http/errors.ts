@@ -24,8 +24,9 @@ export const unauthorized = (message = 'Sign in, or send an API token as "Author
   new ApiError(401, 'unauthorized', message);
 export const forbidden = (message: string, details?: Record<string, unknown>) =>
   new ApiError(403, 'forbidden', message, details);
-export const storeNotFound = (name: string) =>
-  new ApiError(404, 'not_found', `No store named "${name}" (or it is not yours).`);
+/** One answer whether the store is missing or another user's; an admin sees every store. */
+export const storeNotFound = (name: string, admin = false) =>
+  new ApiError(404, 'not_found', `No store named "${name}"${admin ? '' : ' (or it is not yours)'}.`);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 /** The router's limit on one path parameter (app.ts); a longer one is 414. */
 export const maxParamLength = 256;

@@ -46,7 +46,8 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
   const visibleStore = (request: FastifyRequest, name: string): Store => {
     request.auditTarget = `store:${name}`;
     const store = ctx.stores.get(name);
-    if (!store || !canSee(request.actor!, store.spec.owner)) throw storeNotFound(name);
+    if (!store || !canSee(request.actor!, store.spec.owner))
+      throw storeNotFound(name, isAdmin(request.actor!));
     return store;
   };
 

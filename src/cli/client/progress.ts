@@ -2,7 +2,7 @@ import type { StoreSummary } from '../../api/client/client.ts';
 import type { WaitEvent } from '../../client/wait.ts';
 import { printable, seconds } from './format.ts';
 import type { CliIo } from './io.ts';
-import { phaseText } from './views.ts';
+import { type ClusterInfo, phaseText, unservedNote } from './views.ts';
 
 const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -64,11 +64,13 @@ export function progressReporter(io: CliIo, name: string) {
   };
 }
 
-export function readyLine(s: StoreSummary): string {
+export function readyLine(s: StoreSummary, cluster?: ClusterInfo): string {
   const lines = [
     `${s.name} is Ready${s.provisioningSeconds !== undefined ? ` (${seconds(s.provisioningSeconds)} from creation)` : ''}.`,
   ];
   if (s.url) lines.push(`  Storefront: ${s.url}`);
   if (s.adminUrl) lines.push(`  Admin:      ${s.adminUrl}`);
+  const note = s.url ? unservedNote(cluster, s.engine) : undefined;
+  if (note) lines.push(`  ${note}`);
   return `${lines.join('\n')}\n`;
 }

@@ -33,8 +33,26 @@ export const storeView: View<StoreSummary> = {
 
 const mark = { done: '✓', running: '…', failed: '✗', waiting: '·' } as const;
 
+/** Where the platform runs (`GET /api/v1/platform`), as far as the links are concerned. */
+export interface ClusterInfo {
+  kind: 'simulated' | 'kubernetes';
+  realNode: boolean;
+}
+
+/**
+ * On the simulated cluster a store is Ready without anything serving its links (its pods do not
+ * run), except a MedusaJS store on the real node: said in words under the links, as the dashboard
+ * does. Undefined where the links work.
+ */
+export function unservedNote(cluster: ClusterInfo | undefined, engine: string): string | undefined {
+  if (cluster?.kind !== 'simulated' || (cluster.realNode && engine === 'medusa')) return undefined;
+  return cluster.realNode
+    ? 'These links answer on a real cluster. On the local simulated cluster only MedusaJS stores run (on its real node); this one does not.'
+    : 'These links answer on a real cluster. On the local simulated cluster this store’s pods do not run.';
+}
+
 /** `stores get NAME`: the store as a person reads it (kubectl describe's layout). */
-export function describeStore(s: StoreDetail, now = Date.now()): string {
+export function describeStore(s: StoreDetail, now = Date.now(), cluster?: ClusterInfo): string {
   const rows: [string, string][] = [
     ['Name', s.name],
     ['Display name', s.displayName],
@@ -45,13 +63,16 @@ export function describeStore(s: StoreDetail, now = Date.now()): string {
     ...(s.message ? ([['Message', s.message]] as [string, string][]) : []),
     ['URL', s.url ?? '-'],
     ['Admin URL', s.adminUrl ?? '-'],
+    ...(s.url && unservedNote(cluster, s.engine)
+      ? ([['', unservedNote(cluster, s.engine)!]] as [string, string][])
+      : []),
     ['Namespace', s.namespace],
     ['Created', `${s.createdAt} (${ageOf(s.createdAt, now)} ago)`],
     ...(s.provisioningSeconds !== undefined
       ? ([['Ready after', seconds(s.provisioningSeconds)]] as [string, string][])
       : []),
   ];
-  const out = rows.map(([k, v]) => `${`${k}:`.padEnd(14)}${printable(v)}`);
+  const out = rows.map(([k, v]) => `${(k ? `${k}:` : '').padEnd(14)}${printable(v)}`);
   out.push('Pipeline:');
   for (const p of s.pipeline) {
     const detail = p.state === 'failed' && p.message ? `  ${printable(p.message)}` : '';

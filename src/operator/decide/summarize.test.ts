@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Attempt, Condition, StoreStatus } from '../../store/schema.ts';
 import type { StageOutcome } from './outcome.ts';
-import { type SummaryConfig, summarize } from './summarize.ts';
+import { jittered } from '../backoff.ts';
+import { steadyLookMs, type SummaryConfig, summarize } from './summarize.ts';
 
 const now = new Date('2026-11-29T12:00:00.000Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
@@ -97,6 +98,17 @@ describe('summarize: a store that was Ready', () => {
     ]);
     expect(r.finished).toBeUndefined();
   });
+
+  it.each(['provision', 'update', 'upgrade', 'repair'] as const)(
+    'an attempt (%s) that ends Ready is looked at again soon, as a steady store',
+    (kind) => {
+      const r = run({ attempt: attempt(kind, 30) }, { kind: 'done' });
+      expect(r.status.phase).toBe('Ready');
+      expect(r.status.attempt).toBeUndefined();
+      expect(r.requeueAfterMs).toBe(jittered(steadyLookMs, () => 0.5));
+      expect(r.requeueAfterMs).toBeLessThan(config.resyncMs);
+    },
+  );
 
   it('Ready and staying Ready writes nothing new and schedules the resync', () => {
     const r = run(readyStore, { kind: 'done' }, true);

@@ -47,6 +47,9 @@ export interface Summary {
 
 const seconds = (ms: number) => `${Math.round(ms / 1000)}s`;
 
+/** How soon after an attempt ends the store is looked at as a steady store. */
+export const steadyLookMs = 10_000;
+
 function timeout(attempt: Attempt, deadlineMs: number, elapsedMs: number, waiting: string): Diagnosis {
   const provision = attempt.kind === 'provision';
   return {
@@ -114,7 +117,11 @@ export function summarize(i: SummaryInput): Summary {
     return {
       status: s,
       events: out,
-      requeueAfterMs: jittered(config.resyncMs, i.random),
+      // An attempt just ended: drift is not looked for while one runs, and the changes that came
+      // meanwhile (a `kubectl set env` during a repair) woke passes that skipped it. One more pass
+      // soon, as a steady store (not at once: in a burst of new stores it would compete with
+      // them); otherwise the resync.
+      requeueAfterMs: jittered(attempt ? Math.min(config.resyncMs, steadyLookMs) : config.resyncMs, i.random),
       finished: finished('ready'),
     };
   }

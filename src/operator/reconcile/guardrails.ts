@@ -1,4 +1,5 @@
 import { events, reasons } from '../../store/keys.ts';
+import { allSettled } from '../all-settled.ts';
 import { done, type StageOutcome } from '../decide/outcome.ts';
 import type { StoreContext } from './context.ts';
 import { guardrailManifests } from './manifests.ts';
@@ -18,8 +19,11 @@ export async function guardrailsStage(ctx: StoreContext): Promise<StageOutcome> 
   const wasApplied = ctx.status.conditions?.some((c) => c.type === 'GuardrailsReady' && c.status === 'True');
   const repaired: string[] = [];
   const updated: string[] = [];
-  for (const obj of desired) {
-    const r = await syncOwned(ctx, obj);
+  // Independent objects, so all at once: one round trip's wait per pass instead of one per object
+  // (two each for a new store, whose dozen objects were the longest run of waits before Helm).
+  const results = await allSettled(desired, (obj) => syncOwned(ctx, obj));
+  for (const [i, r] of results.entries()) {
+    const obj = desired[i]!;
     if (r.drift) repaired.push(r.drift.detail);
     else if (r.created && wasApplied) repaired.push(`${obj.kind} ${obj.metadata?.name} was deleted`);
     else if (r.updated) updated.push(`${obj.kind} ${obj.metadata?.name}`);

@@ -188,5 +188,9 @@ export async function reconcileStore(
   if (outcome.kind === 'failed' && getCondition(ctx.status.conditions, 'Stalled')?.status === 'True')
     ctx.log.warn({ reason: outcome.diagnosis.reason }, 'store stalled');
   await ctx.flush();
+  ctx.log.debug(
+    { outcome: outcome.kind, attempt: ctx.status.attempt?.kind, phase: ctx.status.phase },
+    'pass done',
+  );
   return summary.requeueAfterMs === undefined ? {} : { requeueAfterMs: summary.requeueAfterMs };
 }

@@ -12,7 +12,7 @@ import { parseDuration, printable } from '../format.ts';
 import { type CliIo, promptLine } from '../io.ts';
 import { outputFormat, outputOption, renderList, renderOne } from '../output.ts';
 import { progressReporter, readyLine } from '../progress.ts';
-import { describeStore, eventView, phaseText, storeView } from '../views.ts';
+import { type ClusterInfo, describeStore, eventView, phaseText, storeView } from '../views.ts';
 
 const timeoutOption = (fallback: string) =>
   new Option('--timeout <duration>', 'how long to wait: 90s, 10m, 1h30m').default(fallback);
@@ -57,7 +57,7 @@ async function follow(
         io.err(`${name} is deleted.\n`);
         return ExitCode.ok;
       }
-      if (format === 'table') io.out(readyLine(store!));
+      if (format === 'table') io.out(readyLine(store!, await clusterOf(c.client)));
       else io.out(renderOne(outputFormat(format), store!, storeView, readyLine));
       return ExitCode.ok;
     case 'stalled': {
@@ -86,6 +86,12 @@ async function follow(
         ExitCode.timedOut,
       );
   }
+}
+
+/** Where the platform runs, for the note under a store's links; none when the API cannot say. */
+async function clusterOf(client: StoreplaneClient): Promise<ClusterInfo | undefined> {
+  const r = await client.GET('/api/v1/platform').catch(() => undefined);
+  return r?.data?.cluster;
 }
 
 const nameArg = '<name>';
@@ -123,13 +129,11 @@ export function storeCommands(program: Command, io: CliIo): void {
       .command('get')
       .description('one store: phase, URLs, the provisioning pipeline, the last failure and its fix')
       .argument(nameArg, 'the store'),
-    async (c, name) =>
-      renderOne<StoreDetail>(
-        c.format,
-        await ok(c.client.GET('/api/v1/stores/{name}', byName(name!))),
-        storeView,
-        (x) => describeStore(x),
-      ),
+    async (c, name) => {
+      const store = await ok(c.client.GET('/api/v1/stores/{name}', byName(name!)));
+      const cluster = c.format === 'table' ? await clusterOf(c.client) : undefined;
+      return renderOne<StoreDetail>(c.format, store, storeView, (x) => describeStore(x, Date.now(), cluster));
+    },
   );
 
   stores
