@@ -114,21 +114,30 @@ describe('between resyncs', () => {
       (n) => n === 0,
       90_000,
     );
+    // The scheduled Jobs that exist now (a run may have completed while the queue went quiet):
+    // the run measured is one that starts after this point.
+    const scheduledJobs = async () => {
+      const r = await c.kubectl([
+        'get',
+        'jobs',
+        '-n',
+        ns,
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name} {.metadata.ownerReferences[0].kind} {.status.succeeded}{"\\n"}{end}',
+      ]);
+      return r.stdout
+        .split('\n')
+        .map((l) => l.split(' '))
+        .filter(([, owner]) => owner === 'CronJob');
+    };
+    const earlier = new Set((await scheduledJobs()).map(([job]) => job));
     const before = await reconciles();
     const ignoredBefore = await metric('storeplane_wakes_total', 'outcome="scheduled-run"');
     const done = await waitFor(
-      'a scheduled run of the CronJob to complete',
-      async () => {
-        const r = await c.kubectl([
-          'get',
-          'jobs',
-          '-n',
-          ns,
-          '-o',
-          'jsonpath={range .items[*]}{.metadata.ownerReferences[0].kind} {.status.succeeded}{"\\n"}{end}',
-        ]);
-        return r.stdout.split('\n').filter((l) => l === 'CronJob 1').length;
-      },
+      'a new scheduled run of the CronJob to complete',
+      async () =>
+        (await scheduledJobs()).filter(([job, , succeeded]) => !earlier.has(job!) && succeeded === '1')
+          .length,
       (n) => n > 0,
       150_000,
     );
