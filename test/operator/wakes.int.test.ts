@@ -60,6 +60,22 @@ async function explained<T>(wait: Promise<T>): Promise<T> {
   }
 }
 
+/** Waits for the store to be Ready with no drift, made so by one new Helm revision. */
+async function repairedByOneRevision(revisions: number) {
+  const store = await explained(
+    waitForStore(
+      c,
+      name,
+      (s) => isReady(s) && condition(s, 'Drifted')?.status === 'False',
+      60_000,
+      'Ready, repaired',
+    ),
+  );
+  const history = await helmHistory(c, name);
+  expect(history).toHaveLength(revisions + 1);
+  return { store, history };
+}
+
 /** The store's web Deployment's variable names. */
 async function envNames(web: string): Promise<string[]> {
   const r = await c.kubectl([
@@ -244,17 +260,7 @@ describe('between resyncs', () => {
         90_000,
       ),
     );
-    const repaired = await explained(
-      waitForStore(
-        c,
-        name,
-        (s) => isReady(s) && condition(s, 'Drifted')?.status === 'False',
-        60_000,
-        'Ready, repaired',
-      ),
-    );
-    const history = await helmHistory(c, name);
-    expect(history).toHaveLength(revisions + 1);
+    const { store: repaired, history } = await repairedByOneRevision(revisions);
     expect(history.at(-1)?.description).toMatch(/repairing drift/);
     expect(condition(repaired, 'Drifted')?.message).toBe(`repaired in revision ${history.at(-1)?.revision}`);
   });
@@ -303,17 +309,7 @@ describe('drift that no other writer owns', () => {
         60_000,
       ),
     );
-    await explained(
-      waitForStore(
-        c,
-        name,
-        (s) => isReady(s) && condition(s, 'Drifted')?.status === 'False',
-        60_000,
-        'Ready',
-      ),
-    );
-    const history = await helmHistory(c, name);
-    expect(history).toHaveLength(revisions + 1);
+    const { history } = await repairedByOneRevision(revisions);
     expect(history.at(-1)?.description).toMatch(
       /repairing drift: Deployment \S+ was changed \(spec\.template\.spec\.containers/,
     );
