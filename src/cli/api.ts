@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { apiConfig, type ApiConfig, type ApiConfigOverrides } from '../api/config.ts';
 import { startApiServer, type ApiServer } from '../api/server.ts';
 import { builtDashboard } from './dashboard.ts';
+import { reportIfStillRunning } from './slow-exit.ts';
 import { metricsAddress, UsageError } from './operator.ts';
 
 export interface ApiFlags {
@@ -138,5 +139,6 @@ export async function runApi(f: ApiFlags): Promise<number> {
     process.once('SIGINT', resolve);
   });
   await server.close();
+  reportIfStillRunning(apiLogger());
   return 0;
 }

@@ -47,6 +47,7 @@ function positiveInt(name: string, value: string | undefined, fallback: number, 
 
 export { UsageError } from './usage-error.ts';
 import { UsageError } from './usage-error.ts';
+import { reportIfStillRunning } from './slow-exit.ts';
 
 /** `<engine>=<path>`, with a known engine, or a usage error naming the flag. */
 function engineAndPath(flag: string, spec: string): [Engine, string] {
@@ -226,5 +227,6 @@ export async function runOperator(f: OperatorFlags, kubeconfigPath?: string): Pr
   process.once('SIGINT', stop);
   const { reason } = await op.done;
   log.info({ reason }, 'operator stopped');
+  reportIfStillRunning(log);
   return reason === 'shutdown' ? 0 : 1;
 }

@@ -31,7 +31,8 @@ const accept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,app
 export function watchMetadata(o: MetadataWatchOptions): { stop: () => void; synced: () => boolean } {
   let stopped = false;
   let synced = false;
-  let current: AbortController | undefined;
+  // Aborted by stop(): also ends a stream whose request was still being made then.
+  const life = new AbortController();
   let delay = 1000;
   const timeoutSeconds = 300;
 
@@ -46,11 +47,11 @@ export function watchMetadata(o: MetadataWatchOptions): { stop: () => void; sync
     const opts: RequestOptions = { headers: {} };
     await o.kc.applyToHTTPSOptions(opts);
     const headers = { ...(opts.headers as Record<string, string>), accept };
-    current = new AbortController();
-    const abort = current;
+    const abort = new AbortController();
+    const signal = AbortSignal.any([life.signal, abort.signal]);
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = send(url, { headers, agent: o.agent, signal: abort.signal }, resolve);
+      const req = send(url, { headers, agent: o.agent, signal }, resolve);
       req.on('error', reject);
       req.end();
     });
@@ -105,7 +106,7 @@ export function watchMetadata(o: MetadataWatchOptions): { stop: () => void; sync
   return {
     stop: () => {
       stopped = true;
-      current?.abort();
+      life.abort();
     },
     synced: () => synced,
   };
