@@ -30,13 +30,35 @@ export function resolveConnection(
       : undefined;
   const configToken =
     config.token && normalizeServer(config.server ?? defaultServer) === server ? config.token : undefined;
-  return {
+  const connection: Connection = {
     server,
     token: fromEnv || configToken,
     tokenSource: fromEnv ? 'STOREPLANE_TOKEN' : configToken ? 'config' : undefined,
     configFile: file,
     config,
   };
+  if (!fromEnv && configToken) {
+    // The saved login, read again at each use: a `storeplane login` in another shell replaces
+    // (and revokes) the token this command started with, and a long `stores wait` must go on
+    // with the new one. After a logout there is none.
+    Object.defineProperty(connection, 'token', {
+      enumerable: true,
+      get: () => savedToken(file, server, configToken),
+    });
+  }
+  return connection;
+}
+
+/** The config file's token now, if it is still for `server`; `fallback` if the file cannot be read. */
+function savedToken(file: string, server: string, fallback: string): string | undefined {
+  let config: ClientConfig;
+  try {
+    config = readConfig(file);
+  } catch {
+    return fallback;
+  }
+  if (!config.token) return undefined;
+  return normalizeServer(config.server ?? defaultServer) === server ? config.token : undefined;
 }
 
 /** An http(s) URL without a trailing slash or an /api/v1 suffix; anything else is refused. */
@@ -64,14 +86,27 @@ export function normalizeServer(raw: string): string {
 
 /** The typed client for a connection; every network failure becomes an ApiFailure in words. */
 export function clientFor(c: { server: string; token?: string }): StoreplaneClient {
+  // A request cancelled by its caller (a timeout, an MCP client's cancel) stays an abort.
+  const send = (request: Request) =>
+    fetch(request).catch((err: unknown) =>
+      Promise.reject(request.signal.aborted ? err : unreachable(c.server, err)),
+    );
   return createStoreplaneClient({
     baseUrl: c.server,
-    token: c.token,
-    // A request cancelled by its caller (a timeout, an MCP client's cancel) stays an abort.
-    fetch: (request) =>
-      fetch(request).catch((err: unknown) =>
-        Promise.reject(request.signal.aborted ? err : unreachable(c.server, err)),
-      ),
+    // Asked at each request: a saved login's token can change while a command runs.
+    token: () => c.token,
+    fetch: async (request) => {
+      const again = request.clone();
+      const response = await send(request);
+      if (response.status !== 401) return response;
+      // Refused, and the token changed meanwhile (a new login revoked the one this request
+      // carried): once more with the new one.
+      const now = c.token;
+      if (!now || request.headers.get('authorization') === `Bearer ${now}`) return response;
+      const headers = new Headers(again.headers);
+      headers.set('authorization', `Bearer ${now}`);
+      return send(new Request(again, { headers }));
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { namespaceFor, releaseFor, storeNameProblem } from './naming.ts';
+import { displayNameRefusal, namespaceFor, releaseFor, storeNameProblem } from './naming.ts';
+import { StoreSpec } from './schema.ts';
 
 describe('storeNameProblem', () => {
   const lengthProblem = /must be 3 to 30 characters long/;
@@ -39,5 +40,51 @@ describe('namespaceFor and releaseFor', () => {
   it('derive the namespace and release from the store name', () => {
     expect(namespaceFor('shop')).toBe('store-shop');
     expect(releaseFor('shop')).toBe('shop');
+  });
+});
+
+describe('displayNameRefusal', () => {
+  const pattern = new RegExp((StoreSpec.properties.displayName as unknown as { pattern: string }).pattern);
+  const cases: { name: string; input: string; refusal?: string }[] = [
+    { name: 'plain words', input: 'Bike Parts' },
+    { name: 'inner spaces, quotes, dashes, emoji', input: `--O'Brien's  "Best" 🛒--` },
+    { name: 'one character', input: 'x' },
+    { name: 'only spaces', input: '   ', refusal: 'must not be blank (it holds only spaces)' },
+    { name: 'only a no-break space', input: '\u00a0', refusal: 'must not be blank (it holds only spaces)' },
+    {
+      name: 'a line break',
+      input: 'Harbor\nSupplies',
+      refusal: 'must not hold control characters (line breaks, tabs, escapes)',
+    },
+    {
+      name: 'a tab',
+      input: 'A\tB',
+      refusal: 'must not hold control characters (line breaks, tabs, escapes)',
+    },
+    {
+      name: 'an escape',
+      input: 'A\u001b[31mB',
+      refusal: 'must not hold control characters (line breaks, tabs, escapes)',
+    },
+    {
+      name: 'DEL',
+      input: 'A\u007fB',
+      refusal: 'must not hold control characters (line breaks, tabs, escapes)',
+    },
+    {
+      name: 'a trailing line break',
+      input: 'Shop\n',
+      refusal: 'must not hold control characters (line breaks, tabs, escapes)',
+    },
+    { name: 'a leading space', input: ' Shop', refusal: 'must not start or end with a space' },
+    { name: 'a trailing no-break space', input: 'Shop\u00a0', refusal: 'must not start or end with a space' },
+  ];
+  it.each(cases)('$name', ({ input, refusal }) => {
+    const got = displayNameRefusal(input);
+    if (refusal === undefined) expect(got).toBeUndefined();
+    else expect(got).toBe(`The field "displayName" ${refusal}.`);
+  });
+  it.each(cases)("refuses exactly what the Store schema's pattern refuses: $name", ({ input }) => {
+    expect(displayNameRefusal(input) === undefined).toBe(pattern.test(input));
   });
 });

@@ -88,3 +88,22 @@ export function storeNameFrom(displayName: string): string | undefined {
   if (reservedStoreNames.has(name)) name = `${name}-store`;
   return storeNameRefusal(name) ? undefined : name;
 }
+
+/**
+ * Why a display name is refused, in words (the Store schema's pattern says only "no"): blank,
+ * control characters, or a space at either end (Medusa trims names, so it would not survive).
+ * Length is the schema's to say. Undefined exactly when the schema's pattern accepts it.
+ */
+export function displayNameRefusal(displayName: string): string | undefined {
+  if (displayName.length === 0) return undefined;
+  const problem = displayNameProblems.find(([bad]) => bad.test(displayName))?.[1];
+  return problem && `The field "displayName" ${problem}.`;
+}
+
+/** In order: the first that applies is said. */
+const displayNameProblems: [RegExp, string][] = [
+  [/^\s+$/, 'must not be blank (it holds only spaces)'],
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  [/[\x00-\x1f\x7f]/, 'must not hold control characters (line breaks, tabs, escapes)'],
+  [/^\s|\s$/, 'must not start or end with a space'],
+];

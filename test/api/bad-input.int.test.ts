@@ -174,6 +174,8 @@ const displayNames: [string, unknown][] = [
   ['an ESC', 'Shop\u001b[31m red'],
   ['a leading space', ' Shop'],
   ['a trailing space', 'Shop '],
+  ['only spaces', '   '],
+  ['only a no-break space', '\u00a0'],
   ['81 characters', 'x'.repeat(81)],
   ['empty', ''],
   ['an array', ['Shop']],

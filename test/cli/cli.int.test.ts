@@ -318,6 +318,10 @@ describe('a script session', () => {
       [['stores', 'list', '-o', 'xml'], /Allowed choices are table, json, yaml, name/],
       [['stores', 'frobnicate'], /unknown command 'frobnicate'/],
       [['stores', 'create', '--engine', 'medusa', '--display-name', 'X', '--name', 'Bad_Name'], /name/i],
+      [
+        ['stores', 'create', '--engine', 'medusa', '--display-name', 'X Shop', '--name', ''],
+        /Store name must be 3 to 30 characters long \(got 0\)/,
+      ],
     ] as const) {
       const r = await cli.run([...args]);
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
@@ -348,7 +352,9 @@ describe('a script session', () => {
       } else {
         // The Store schema refuses control characters and spaces at either end, and says so.
         expect({ displayName, code: r.code }).toEqual({ displayName, code: 2 });
-        expect(r.stderr).toMatch(/^storeplane: displayName must not hold control characters/);
+        expect(r.stderr).toMatch(
+          /^storeplane: The field "displayName" must not (hold control characters|start or end with a space)/,
+        );
       }
     }
     expect(kept.size).toBeGreaterThanOrEqual(hostileDisplayNames.length - 3);

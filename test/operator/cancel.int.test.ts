@@ -164,6 +164,16 @@ describe('deleting a store while its provisioning runs', () => {
       120_000,
       'the install running',
     );
+    // While helm installs (minutes with a real chart), kubectl shows the phase, not a blank.
+    const row = await c.kubectl([
+      'get',
+      'store',
+      name,
+      '--no-headers',
+      '-o',
+      'custom-columns=PHASE:.status.phase',
+    ]);
+    expect(row.stdout.trim()).toBe('Provisioning');
     // Helm is running, and waiting on the setup hook (its Job exists and never starts a pod).
     const pids = await waitFor(
       'a helm upgrade --install for the store',

@@ -11,8 +11,12 @@ export type { components, paths };
 export interface StoreplaneClientOptions {
   /** Where the API is, without /api/v1: e.g. `http://127.0.0.1:8080`. */
   baseUrl: string;
-  /** A personal API token (`spt_…`), sent as `Authorization: Bearer`. Absent: cookies, if any. */
-  token?: string;
+  /**
+   * A personal API token (`spt_…`), sent as `Authorization: Bearer`; or a function asked for it
+   * at each request (the CLI's saved login, which another `storeplane login` can replace).
+   * Absent (or none given): cookies, if any.
+   */
+  token?: string | (() => string | undefined);
   /** Another fetch (tests, a proxy agent); default: the global one. */
   fetch?: (input: Request) => Promise<Response>;
 }
@@ -29,11 +33,11 @@ export function createStoreplaneClient(o: StoreplaneClientOptions): StoreplaneCl
   return client;
 }
 
-function bearer(token: string): Middleware {
-  const value = `Bearer ${token}`;
+function bearer(token: string | (() => string | undefined)): Middleware {
   return {
     onRequest({ request }) {
-      request.headers.set('authorization', value);
+      const t = typeof token === 'function' ? token() : token;
+      if (t) request.headers.set('authorization', `Bearer ${t}`);
       return request;
     },
   };

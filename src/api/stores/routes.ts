@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import { storeApiVersion, storeKind } from '../../store/keys.ts';
-import { storeNameFrom, storeNamePattern, storeNameRefusal } from '../../store/naming.ts';
+import { displayNameRefusal, storeNameFrom, storeNamePattern, storeNameRefusal } from '../../store/naming.ts';
 import { engines, plans, StoreSpec, type Store } from '../../store/schema.ts';
 import { canSee, isAdmin } from '../identity/actor.ts';
 import type { ApiContext } from '../context.ts';
@@ -18,9 +18,6 @@ const NameParams = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 64, pattern: storeNamePattern }),
 });
 const checkSpec = Compile(StoreSpec);
-const displayNamePattern = new RegExp(
-  (StoreSpec.properties.displayName as unknown as { pattern: string }).pattern,
-);
 
 const CreateStoreBody = Type.Object(
   {
@@ -139,14 +136,8 @@ export function storeRoutes(app: FastifyInstance, ctx: ApiContext) {
         plan?: (typeof plans)[number];
       };
       const actor = request.actor!;
-      if (!displayNamePattern.test(body.displayName)) {
-        throw badRequest(
-          'displayName must not hold control characters (newlines, tabs) or start or end with a space.',
-          {
-            field: 'displayName',
-          },
-        );
-      }
+      const displayNameProblem = displayNameRefusal(body.displayName);
+      if (displayNameProblem) throw badRequest(displayNameProblem, { field: 'displayName' });
       const derived = body.name === undefined;
       const name = body.name ?? storeNameFrom(body.displayName);
       if (name === undefined) {

@@ -133,7 +133,7 @@ export function storePhase(store: Store): Phase {
   if (store.metadata.deletionTimestamp) return 'Deleting';
   const status = store.status;
   if (status?.phase) return status.phase;
-  // The operator's first status write (just before the first helm install) carries conditions only.
+  // Stores whose status an older operator wrote before its first helm install carry conditions only.
   return isTrue(status?.conditions, 'Reconciling') ? 'Provisioning' : 'Pending';
 }
 

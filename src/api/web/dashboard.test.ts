@@ -64,6 +64,14 @@ describe('serving the built dashboard', () => {
     expect(r.statusCode).toBe(404);
   });
 
+  it('a missing file outside assets/ is 404 too, not index.html', async () => {
+    for (const path of ['/favicon.ico', '/nope.js', '/robots.txt', '/stores/x.map', '/app.css?v=1']) {
+      const r = await get(path);
+      expect(r.statusCode, path).toBe(404);
+      expect(r.json()).toMatchObject({ error: { code: 'not_found' } });
+    }
+  });
+
   it.each([
     '/../' + outside.split('/').pop() + '/secret.txt',
     '/%2e%2e/%2e%2e/etc/passwd',

@@ -7,6 +7,8 @@ import { maxParamLength, notFound, uriTooLong } from '../http/errors.ts';
 /** Files Vite writes with a content hash in their name: cached for a year. No dot files. */
 const hashedAsset = /^assets\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const plainFile = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** A path whose last segment ends in an extension, as file names do (`x.js`, `favicon.ico`). */
+const fileLike = /\.[A-Za-z0-9]{1,8}$/;
 
 function isFile(path: string): boolean {
   try {
@@ -40,7 +42,9 @@ export async function dashboardRoutes(app: FastifyInstance, dir: string) {
         return reply.sendFile(rel, { maxAge: '365d', immutable: true });
       if (plainFile.test(rel) && rel !== 'index.html' && isFile(join(dir, rel)))
         return reply.sendFile(rel, { maxAge: '1h' });
-      if (rel.startsWith('assets/')) throw notFound(`No file ${path}.`);
+      // A file the build does not have (a stale asset, /favicon.ico) is 404: the dashboard's
+      // routes never end in a file extension, so HTML there would only be read as the wrong type.
+      if (rel.startsWith('assets/') || fileLike.test(rel)) throw notFound(`No file ${path}.`);
       return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     },
   );

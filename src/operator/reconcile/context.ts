@@ -117,6 +117,10 @@ export class StoreContext {
 
   /** Writes status, if it changed. */
   async writeStatus(): Promise<void> {
+    // Every write carries a phase. Only a store's first attempt has none before its summary, and
+    // a write in the middle of it (before helm, which can take minutes) stands for that long: it
+    // must show in `kubectl get stores` as Provisioning, not as a blank.
+    this.status.phase ??= 'Provisioning';
     if (!isDeepStrictEqual(this.status, this.written)) {
       const updated = (await this.deps.clients.custom.replaceClusterCustomObjectStatus({
         ...storeResource,

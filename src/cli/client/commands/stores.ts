@@ -142,7 +142,7 @@ export function storeCommands(program: Command, io: CliIo): void {
     .addOption(
       new Option('--engine <engine>', 'woocommerce or medusa').choices([...engines]).makeOptionMandatory(),
     )
-    .requiredOption('--display-name <text>', 'the name people see (any text)')
+    .requiredOption('--display-name <text>', 'the name people see (up to 80 characters of any text)')
     .option('--name <name>', 'the DNS name (3-30 of a-z, 0-9, -); derived from the display name when absent')
     .addOption(new Option('--plan <plan>', 'size: quota and resources').choices([...plans]))
     .option('--wait', 'follow the store until it is Ready, printing each stage')
@@ -171,7 +171,8 @@ export function storeCommands(program: Command, io: CliIo): void {
               body: {
                 displayName: o.displayName,
                 engine: o.engine,
-                ...(o.name ? { name: o.name } : {}),
+                // An empty --name is sent, so it is refused as the API refuses it, never ignored.
+                ...(o.name !== undefined ? { name: o.name } : {}),
                 ...(o.plan ? { plan: o.plan } : {}),
               },
             }),
